@@ -1,0 +1,91 @@
+// Package core wires the store, the secret store and one service per area
+// into an App that the GUI and the CLI share. It never imports Fyne.
+package core
+
+import (
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"sync"
+
+	"github.com/sportello/sportello/core/impostazioni"
+	"github.com/sportello/sportello/core/operatori"
+	"github.com/sportello/sportello/core/secrets"
+	"github.com/sportello/sportello/store"
+)
+
+// Options say where the App keeps its data.
+type Options struct {
+	DBPath string
+	// Secrets overrides the secret store; nil means the OS keyring with a
+	// fallback file next to the database.
+	Secrets secrets.Store
+}
+
+// App is one open Sportello: the database, the secrets, the services and
+// the operator at work.
+type App struct {
+	DB           *store.DB
+	Secrets      secrets.Store
+	Operatori    *operatori.Service
+	Impostazioni *impostazioni.Service
+	Demo         bool
+	// SandboxURL is the embedded sandbox's address in demo mode.
+	SandboxURL string
+
+	mu        sync.RWMutex
+	operatore operatori.Operatore
+	closers   []io.Closer
+}
+
+// Open opens the database at opts.DBPath and builds the services.
+func Open(ctx context.Context, opts Options) (*App, error) {
+	db, err := store.Open(ctx, opts.DBPath)
+	if err != nil {
+		return nil, err
+	}
+	sec := opts.Secrets
+	if sec == nil {
+		sec = secrets.Open(filepath.Dir(opts.DBPath))
+	}
+	return &App{
+		DB:           db,
+		Secrets:      sec,
+		Operatori:    &operatori.Service{DB: db},
+		Impostazioni: &impostazioni.Service{DB: db, Secrets: sec},
+	}, nil
+}
+
+// OnClose registers something (an embedded sandbox, a poller) to close with the App.
+func (a *App) OnClose(c io.Closer) { a.closers = append(a.closers, c) }
+
+// Close stops what the App started and closes the database.
+func (a *App) Close() error {
+	var errs []error
+	for i := len(a.closers) - 1; i >= 0; i-- {
+		errs = append(errs, a.closers[i].Close())
+	}
+	errs = append(errs, a.DB.Close())
+	return errors.Join(errs...)
+}
+
+// SetOperatore records who is working (after login).
+func (a *App) SetOperatore(o operatori.Operatore) {
+	a.mu.Lock()
+	a.operatore = o
+	a.mu.Unlock()
+}
+
+// Operatore is who is working; the zero value before login.
+func (a *App) Operatore() operatori.Operatore {
+	a.mu.RLock()
+	defer a.mu.RUnlock()
+	return a.operatore
+}
+
+// Backup writes a consistent copy of the database to out while the App keeps working.
+func (a *App) Backup(ctx context.Context, out string) error { return a.DB.Backup(ctx, out) }
+
+// SchemaVersion is the schema version of the open database.
+func (a *App) SchemaVersion() int { return store.SchemaVersion() }
