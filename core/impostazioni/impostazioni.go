@@ -55,7 +55,7 @@ func (s *Service) SalvaEnte(ctx context.Context, by operatori.Operatore, e Ente)
 		return ErrValidazione{Campo: "Denominazione", Motivo: "obbligatoria"}
 	}
 	if err := anagrafe.ValidaCodiceFiscaleNumerico(e.CodiceFiscale); err != nil {
-		return ErrValidazione{Campo: "Codice fiscale", Motivo: err.Error()}
+		return ErrValidazione{Campo: "Codice fiscale", Motivo: anagrafe.Dettaglio(err)}
 	}
 	if e.CodiceIPA != "" && !ipaPattern.MatchString(e.CodiceIPA) {
 		return ErrValidazione{Campo: "Codice IPA", Motivo: "da 2 a 20 caratteri tra minuscole, cifre e trattino basso (es. c_h501)"}

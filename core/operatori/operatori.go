@@ -121,7 +121,7 @@ func (n Nuovo) validate(creating bool) error {
 	}
 	if n.Email != "" {
 		if err := anagrafe.ValidaEmail(n.Email); err != nil {
-			return ErrValidazione{"E-mail", err.Error()}
+			return ErrValidazione{"E-mail", anagrafe.Dettaglio(err)}
 		}
 	}
 	if n.Ruolo.rank() < 0 {
