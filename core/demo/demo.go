@@ -1,0 +1,155 @@
+// Package demo builds the demo configuration: a separate database seeded
+// with a realistic ente, operators and App IO services, and the sandbox
+// running in-process with its state next to the database, so a demo stays
+// coherent across restarts.
+package demo
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/sportello/sportello/core"
+	"github.com/sportello/sportello/core/operatori"
+	"github.com/sportello/sportello/core/sandbox"
+	"github.com/sportello/sportello/core/secrets"
+	"github.com/sportello/sportello/store"
+)
+
+// Seed is the sandbox seed of demo mode: the same citizens and keys every time.
+const Seed = 2026
+
+// Password is the password of every demo account (documented in the README).
+const Password = "sportello-demo"
+
+// Operatore is the account demo mode logs in with.
+const Operatore = "demo"
+
+// Open starts the sandbox and opens the demo database in dir (default: the
+// "demo" folder of the user's data directory), seeding it on first use.
+func Open(ctx context.Context, dir string) (*core.App, error) {
+	if dir == "" {
+		p, err := store.DemoPath()
+		if err != nil {
+			return nil, err
+		}
+		dir = filepath.Dir(p)
+	} else if filepath.Ext(dir) == ".db" {
+		dir = filepath.Dir(dir) // accept --db pointing at the demo database itself
+	}
+	sb, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Config{
+		Seed:                   Seed,
+		OrganizationFiscalCode: Ente.CodiceFiscale,
+		Rate:                   sandbox.DefaultRate,
+		ProcessingDelay:        4 * time.Second,
+		StateDir:               filepath.Join(dir, "sandbox"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("avvio della sandbox dimostrativa: %w", err)
+	}
+	a, err := core.Open(ctx, core.Options{
+		DBPath:  filepath.Join(dir, "sportello-demo.db"),
+		Secrets: &secrets.File{Path: filepath.Join(dir, "secrets.json")},
+	})
+	if err != nil {
+		sb.Close()
+		return nil, err
+	}
+	a.OnClose(sb)
+	a.Demo, a.SandboxURL = true, sb.URL()
+	if err := seed(ctx, a, sb); err != nil {
+		a.Close()
+		return nil, fmt.Errorf("dati dimostrativi: %w", err)
+	}
+	o, err := a.Operatori.Login(ctx, Operatore, Password)
+	if err != nil {
+		a.Close()
+		return nil, err
+	}
+	a.SetOperatore(o)
+	return a, nil
+}
+
+type account struct {
+	username, nome, email string
+	ruolo                 operatori.Ruolo
+}
+
+var accounts = []account{
+	{"demo", "Giulia Ferrari", "g.ferrari@comune.vimercate.example.it", operatori.RuoloOperatoreInvio},
+	{"m.colombo", "Marco Colombo", "m.colombo@comune.vimercate.example.it", operatori.RuoloSupervisore},
+	{"l.ricci", "Laura Ricci", "l.ricci@comune.vimercate.example.it", operatori.RuoloOperatore},
+}
+
+// Ente is the demo municipality (real name, made-up but valid fiscal code).
+var Ente = store.Ente{
+	Denominazione: "Comune di Vimercate",
+	CodiceFiscale: "02066170966",
+	CodiceIPA:     "c_m052",
+	Settore:       "Settore Servizi al Cittadino",
+	Indirizzo:     "Piazza Unità d'Italia 1, 20871 Vimercate (MB)",
+}
+
+func seed(ctx context.Context, a *core.App, sb *sandbox.Sandbox) error {
+	primo, err := a.Operatori.PrimoAvvio(ctx)
+	if err != nil {
+		return err
+	}
+	var admin operatori.Operatore
+	if primo {
+		admin, err = a.Operatori.CreaAmministratore(ctx, operatori.Nuovo{Username: "admin", Nome: "Anna Esposito",
+			Email: "a.esposito@comune.vimercate.example.it", Password: Password})
+		if err != nil {
+			return err
+		}
+		for _, ac := range accounts {
+			if _, err := a.Operatori.Crea(ctx, admin, operatori.Nuovo{Username: ac.username, Nome: ac.nome, Email: ac.email,
+				Ruolo: ac.ruolo, Password: Password, Attivo: true}); err != nil {
+				return err
+			}
+		}
+		if err := a.Impostazioni.SalvaEnte(ctx, admin, Ente); err != nil {
+			return err
+		}
+	} else if admin, err = a.Operatori.Login(ctx, "admin", Password); err != nil {
+		return fmt.Errorf("account admin dimostrativo: %w", err)
+	}
+	return syncServizi(ctx, a, admin, sb)
+}
+
+// syncServizi makes the demo's IO services point at this run's sandbox:
+// its port changes at every start, its keys do not (same seed).
+func syncServizi(ctx context.Context, a *core.App, admin operatori.Operatore, sb *sandbox.Sandbox) error {
+	existing, err := a.Impostazioni.ServiziIO(ctx)
+	if err != nil {
+		return err
+	}
+	byID := map[string]store.ServizioIO{}
+	for _, s := range existing {
+		byID[s.ServiceID] = s.ServizioIO
+	}
+	for _, cred := range sb.Credentials().Services {
+		s, ok := byID[cred.ServiceID]
+		if !ok {
+			s = store.ServizioIO{Nome: cred.Name, ServiceID: cred.ServiceID, Livello: sandbox.FeatureStandard,
+				ImportoMassimo: cred.MaxAmount, Attivo: true}
+			if cred.FeatureLevel == sandbox.FeatureAdvanced {
+				s.Livello = sandbox.FeatureAdvanced
+			}
+		}
+		key, kerr := a.Impostazioni.Chiave(cred.ServiceID)
+		if ok && s.BaseURL == sb.IOBaseURL() && kerr == nil && key == cred.Key {
+			continue
+		}
+		s.BaseURL = sb.IOBaseURL()
+		newKey := cred.Key
+		if kerr == nil && key == cred.Key {
+			newKey = ""
+		}
+		if _, err := a.Impostazioni.SalvaServizioIO(ctx, admin, s, newKey); err != nil {
+			return err
+		}
+	}
+	return nil
+}
