@@ -40,7 +40,7 @@ layering:
 
 test-gui: build
 	$(GO) vet -tags $(TAGS) ./cmd/sportello
-	$(GO) test -tags $(TAGS) -count=1 ./cmd/sportello
+	.ci/smoke $(BIN)/sportello
 
 ## bench: every benchmark, with memory statistics
 bench: setup

@@ -89,3 +89,13 @@ func (a *App) Backup(ctx context.Context, out string) error { return a.DB.Backup
 
 // SchemaVersion is the schema version of the open database.
 func (a *App) SchemaVersion() int { return store.SchemaVersion() }
+
+// Storico is the change history of a record, newest first ("Visualizzazione storico").
+func (a *App) Storico(ctx context.Context, entity, id string) ([]store.AuditEntry, error) {
+	return a.DB.History(ctx, entity, id)
+}
+
+// UltimaModifica is the newest change of a record ("Ultima modifica … Effettuata da").
+func (a *App) UltimaModifica(ctx context.Context, entity, id string) (store.AuditEntry, bool, error) {
+	return a.DB.LastChange(ctx, entity, id)
+}

@@ -1,0 +1,165 @@
+package ui
+
+import (
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/lang"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sportello/sportello/core/operatori"
+)
+
+// mainWindow is the shell: a navigation tree and a main menu built from the
+// same screen table, a title, the screen's content and a status bar.
+type mainWindow struct {
+	Nav     *widget.Tree
+	Title   *widget.Label
+	Content *fyne.Container
+	Status  *widget.Label
+	Current string
+	screens map[string]Screen
+}
+
+const pathSep = "\x1f"
+
+func (u *UI) ShowMain() {
+	op := u.Core.Operatore()
+	vis := visibleScreens(op.Ruolo)
+	m := &mainWindow{screens: map[string]Screen{}, Title: widget.NewLabel(""), Status: widget.NewLabel("")}
+	m.Title.TextStyle = fyne.TextStyle{Bold: true}
+	m.Title.SizeName = theme.SizeNameSubHeadingText
+	m.Content = container.NewStack()
+
+	// Tree: branch IDs are menu paths joined by pathSep, leaves are screen IDs.
+	children := map[string][]string{}
+	add := func(parent, child string) {
+		for _, c := range children[parent] {
+			if c == child {
+				return
+			}
+		}
+		children[parent] = append(children[parent], child)
+	}
+	for _, s := range vis {
+		m.screens[s.ID] = s
+		parent := ""
+		for i := range s.Path {
+			node := strings.Join(s.Path[:i+1], pathSep)
+			add(parent, node)
+			parent = node
+		}
+		add(parent, s.ID)
+	}
+	m.Nav = widget.NewTree(
+		func(id widget.TreeNodeID) []widget.TreeNodeID { return children[id] },
+		func(id widget.TreeNodeID) bool { _, ok := children[id]; return ok || id == "" },
+		func(branch bool) fyne.CanvasObject { return widget.NewLabel("Gestione account certificati") },
+		func(id widget.TreeNodeID, branch bool, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			if s, ok := m.screens[id]; ok {
+				l.SetText(s.Title)
+				return
+			}
+			l.SetText(id[strings.LastIndex(id, pathSep)+1:])
+			l.TextStyle.Bold = true
+		})
+	m.Nav.OnSelected = func(id widget.TreeNodeID) {
+		if _, ok := m.screens[id]; ok {
+			if id != m.Current {
+				u.Open(id)
+			}
+		} else {
+			m.Nav.ToggleBranch(id)
+		}
+	}
+	m.Nav.OpenAllBranches()
+	u.main = m
+
+	u.Win.SetMainMenu(u.buildMenu(vis))
+	demo := ""
+	if u.Core.Demo {
+		demo = "  ·  " + lang.L("MODALITÀ DIMOSTRATIVA")
+	}
+	ente, err := u.Core.Impostazioni.Ente(u.ctx)
+	enteName := ente.Denominazione
+	if err != nil {
+		enteName = lang.L("ente non configurato")
+	}
+	m.Status.SetText(fmt.Sprintf("%s: %s (%s)  ·  %s%s", lang.L("Operatore"), op.Nome, op.Ruolo.Label(), enteName, demo))
+	m.Status.Importance = widget.LowImportance
+
+	header := container.NewBorder(nil, widget.NewSeparator(), nil, nil, m.Title)
+	right := container.NewBorder(header, nil, nil, nil, m.Content)
+	split := container.NewHSplit(container.NewBorder(nil, nil, nil, widget.NewSeparator(), m.Nav), right)
+	split.Offset = 0.22
+	u.Win.SetTitle(lang.L("Sportello") + " - " + enteName)
+	u.Win.SetContent(container.NewBorder(nil, container.NewVBox(widget.NewSeparator(), m.Status), nil, nil, split))
+	u.Win.Resize(fyne.NewSize(1280, 760))
+	u.Win.Show()
+
+	start := "home"
+	if _, ok := m.screens[u.opts.OpenScreen]; ok {
+		start = u.opts.OpenScreen
+	}
+	u.Open(start)
+}
+
+// Open shows a screen by ID, if the operator may see it.
+func (u *UI) Open(id string) {
+	m := u.main
+	s, ok := m.screens[id]
+	if !ok {
+		return
+	}
+	m.Current = id
+	m.Title.SetText(strings.Join(append(append([]string{}, s.Path...), s.Title), " › "))
+	m.Content.Objects = []fyne.CanvasObject{s.View(u)}
+	m.Content.Refresh()
+	m.Nav.Select(id)
+}
+
+func (u *UI) buildMenu(vis []Screen) *fyne.MainMenu {
+	var menus []*fyne.Menu
+	byName := map[string]*fyne.Menu{}
+	for _, s := range vis {
+		top := s.Path[0]
+		menu, ok := byName[top]
+		if !ok {
+			menu = fyne.NewMenu(top)
+			byName[top] = menu
+			menus = append(menus, menu)
+		}
+		items := &menu.Items
+		for _, group := range s.Path[1:] {
+			var sub *fyne.MenuItem
+			for _, it := range *items {
+				if it.Label == group && it.ChildMenu != nil {
+					sub = it
+				}
+			}
+			if sub == nil {
+				sub = fyne.NewMenuItem(group, nil)
+				sub.ChildMenu = fyne.NewMenu("")
+				*items = append(*items, sub)
+			}
+			items = &sub.ChildMenu.Items
+		}
+		id := s.ID
+		*items = append(*items, fyne.NewMenuItem(s.Title, func() { u.Open(id) }))
+	}
+	if m, ok := byName[lang.L("Sportello")]; ok {
+		m.Items = append(m.Items, fyne.NewMenuItemSeparator(),
+			fyne.NewMenuItem(lang.L("Esci dall'account"), func() { u.logout() }))
+	}
+	return fyne.NewMainMenu(menus...)
+}
+
+func (u *UI) logout() {
+	u.Core.SetOperatore(operatori.Operatore{})
+	u.main = nil
+	u.showLogin()
+}

@@ -1,0 +1,45 @@
+package ui
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/sportello/sportello/core/operatori"
+)
+
+// Screen is one window of the main menu, as in fyne_demo: adding a window
+// is one file with its View and one line in screens().
+type Screen struct {
+	ID    string
+	Path  []string // menu path, e.g. {"Impostazioni"}
+	Title string
+	// Role is the least role that sees the screen.
+	Role operatori.Ruolo
+	View func(u *UI) fyne.CanvasObject
+}
+
+// screens is the menu, in order. Screens of areas that do not work yet are
+// not listed: no dead entries.
+func screens() []Screen {
+	sportello := lang.L("Sportello")
+	impostazioni := lang.L("Impostazioni")
+	return []Screen{
+		{ID: "home", Path: []string{sportello}, Title: lang.L("Home"), Role: operatori.RuoloOperatore, View: homeView},
+		{ID: "account", Path: []string{sportello}, Title: lang.L("Il mio account"), Role: operatori.RuoloOperatore, View: accountView},
+		{ID: "ente", Path: []string{impostazioni}, Title: lang.L("Ente"), Role: operatori.RuoloOperatore, View: enteView},
+		{ID: "servizi-io", Path: []string{impostazioni}, Title: lang.L("Servizi App IO"), Role: operatori.RuoloAmministratore, View: serviziIOView},
+		{ID: "operatori", Path: []string{impostazioni}, Title: lang.L("Operatori"), Role: operatori.RuoloAmministratore, View: operatoriView},
+		{ID: "database", Path: []string{impostazioni}, Title: lang.L("Database"), Role: operatori.RuoloAmministratore, View: databaseView},
+	}
+}
+
+// visibleScreens are the screens the operator's role allows.
+func visibleScreens(r operatori.Ruolo) []Screen {
+	var out []Screen
+	for _, s := range screens() {
+		if r.Almeno(s.Role) {
+			out = append(out, s)
+		}
+	}
+	return out
+}

@@ -1,0 +1,89 @@
+// Package ui is Sportello's Fyne interface: the main window with its menu
+// of screens, the login, and one file per screen. It talks only to core.
+package ui
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/lang"
+
+	"github.com/sportello/sportello/assets"
+	"github.com/sportello/sportello/core"
+)
+
+// Options tune how the UI starts.
+type Options struct {
+	// OpenScreen is the ID of a screen to show right after login (used by
+	// `make screenshots` and handy for support).
+	OpenScreen string
+	// ForceLogin shows the login window even in demo mode.
+	ForceLogin bool
+	// DBPath is the database in use, shown in the settings; SetDBPath stores
+	// a new path for the next start (nil when it cannot be changed, as in demo mode).
+	DBPath    string
+	SetDBPath func(string)
+}
+
+// UI is the running interface.
+type UI struct {
+	Core *core.App
+	Fyne fyne.App
+	Win  fyne.Window
+	opts Options
+	ctx  context.Context
+
+	main       *mainWindow
+	loginForm  *loginForm
+	primoAvvio *primoAvvioForm
+	account    *accountForm
+	database   *databaseScreen
+	ente       *enteScreen
+	servizi    *serviziScreen
+	operatori  *operatoriScreen
+}
+
+func init() {
+	if err := lang.AddTranslationsFS(assets.Translations, "translations"); err != nil {
+		slog.Error("loading translations", "err", err)
+	}
+}
+
+// New prepares the UI over an open core App; call Start to show it.
+func New(fa fyne.App, c *core.App, opts Options) *UI {
+	fa.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
+	fa.Settings().SetTheme(sportelloTheme{})
+	u := &UI{Core: c, Fyne: fa, opts: opts, ctx: context.Background()}
+	u.Win = fa.NewWindow("Sportello")
+	u.Win.SetIcon(fa.Icon())
+	u.Win.SetMaster()
+	return u
+}
+
+// Start shows the first-run window, the login or (demo) the main window.
+func (u *UI) Start() {
+	if u.Core.Demo && !u.opts.ForceLogin && u.Core.Operatore().Username != "" {
+		u.ShowMain()
+		return
+	}
+	primo, err := u.Core.Operatori.PrimoAvvio(u.ctx)
+	if err != nil {
+		u.showFatal(err)
+		return
+	}
+	if primo {
+		u.showPrimoAvvio()
+		return
+	}
+	u.showLogin()
+}
+
+func removeIfEmpty(path string) error {
+	st, err := os.Stat(path)
+	if err != nil || st.Size() > 0 {
+		return nil
+	}
+	return os.Remove(path)
+}
