@@ -52,8 +52,9 @@ screenshots: build
 
 ## package: a native package for the host OS with the fyne tool
 package: setup
-	cd cmd/sportello && $(GO) run fyne.io/fyne/v2/cmd/fyne package --release --tags $(TAGS) \
-		--icon ../../assets/icon.png --name Sportello --app-id it.sportello.desktop --app-version $$(sed -n 's/^Version *= *"\(.*\)"/\1/p' ../../FyneApp.toml)
+	cd cmd/sportello && $(GO) run fyne.io/tools/cmd/fyne@v1.7.4 package --release --tags $(TAGS) \
+		--icon ../../assets/icon.png --name Sportello --app-id it.sportello.desktop --app-version $$(sed -n 's/^ *Version *= *"\(.*\)"/\1/p' ../../FyneApp.toml)
+	mkdir -p $(BIN) && rm -rf $(BIN)/Sportello.* && mv cmd/sportello/Sportello.* $(BIN)/ && ls -d $(BIN)/Sportello.*
 
 lint: setup
 	@out=$$(gofmt -l $$(git ls-files '*.go')); if [ -n "$$out" ]; then echo "gofmt:"; echo "$$out"; exit 1; fi
