@@ -8,7 +8,7 @@ import (
 )
 
 // This file holds what is specific to SQLite; business queries elsewhere
-// stay in the portable subset (placeholders aside) so that a PostgreSQL
+// stay in the portable subset (bind variables aside) so that a PostgreSQL
 // store can follow.
 
 // Backup writes a consistent online copy of the database to out, which

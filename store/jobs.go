@@ -128,7 +128,7 @@ func (db *DB) JobsInState(ctx context.Context, states ...string) ([]Job, error) 
 	for i, s := range states {
 		args[i] = s
 	}
-	return queryJobs(ctx, db.r, `state IN (`+placeholders(len(states))+`)`, args...)
+	return queryJobs(ctx, db.r, `state IN (`+bindVars(len(states))+`)`, args...)
 }
 
 // JobsByRef lists the jobs of a kind about one reference (e.g. a flow), oldest first.
@@ -288,7 +288,7 @@ func (tx *Tx) ClaimJobItems(ctx context.Context, jobID int64, now time.Time, lim
 		items[i].Attempts++
 	}
 	_, err = tx.ExecContext(ctx, `UPDATE job_items SET state = 'in_flight', attempts = attempts + 1, updated_at = ?
-		WHERE id IN (`+placeholders(len(items))+`)`, args...)
+		WHERE id IN (`+bindVars(len(items))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -344,7 +344,7 @@ func (tx *Tx) RequeueJobItems(ctx context.Context, j Job, keys []string, from ..
 		return 0, nil
 	}
 	base := `UPDATE job_items SET state = 'pending', attempts = 0, next_try_at = '', updated_at = ?
-		WHERE job_id = ? AND state IN (` + placeholders(len(from)) + `)`
+		WHERE job_id = ? AND state IN (` + bindVars(len(from)) + `)`
 	args := []any{jobTime(tx.Now), j.ID}
 	for _, s := range from {
 		args = append(args, s)
@@ -370,7 +370,7 @@ func (tx *Tx) RequeueJobItems(ctx context.Context, j Job, keys []string, from ..
 		for _, k := range chunk {
 			a = append(a, k)
 		}
-		if err := run(base+` AND item_key IN (`+placeholders(len(chunk))+`)`, a); err != nil {
+		if err := run(base+` AND item_key IN (`+bindVars(len(chunk))+`)`, a); err != nil {
 			return total, err
 		}
 	}
@@ -391,7 +391,7 @@ func (tx *Tx) NextJobTry(ctx context.Context, jobID int64) (t time.Time, ok bool
 	return parseJobTime(s.String), true, nil
 }
 
-func placeholders(n int) string {
+func bindVars(n int) string {
 	if n <= 0 {
 		return ""
 	}
