@@ -292,7 +292,10 @@ func (tx *Tx) ClaimJobItems(ctx context.Context, jobID int64, now time.Time, lim
 	if err != nil {
 		return nil, err
 	}
-	return items, nil
+	for i := range items {
+		items[i].UpdatedAt = tx.Now
+	}
+	return items, tx.reportItems(ctx, items)
 }
 
 // SaveJobOutcomes applies outcomes of claimed items and reports how many
@@ -313,12 +316,11 @@ func (tx *Tx) SaveJobOutcomes(ctx context.Context, outs []JobOutcome) (int, erro
 		q := `UPDATE job_items SET state = v.column3, attempts = v.column4, next_try_at = v.column5, last_error = v.column6,
 			result = v.column7, updated_at = ? FROM (VALUES ` + strings.TrimSuffix(strings.Repeat(`(?, ?, ?, ?, ?, ?, ?), `, len(chunk)), ", ") +
 			`) AS v WHERE job_items.id = v.column1 AND job_items.state = 'in_flight' AND job_items.attempts = v.column2`
-		res, err := tx.ExecContext(ctx, q, args...)
+		n, err := tx.updateItems(ctx, q, args)
 		if err != nil {
 			return applied, err
 		}
-		n, _ := res.RowsAffected()
-		applied += int(n)
+		applied += n
 	}
 	return applied, nil
 }
@@ -326,14 +328,28 @@ func (tx *Tx) SaveJobOutcomes(ctx context.Context, outs []JobOutcome) (int, erro
 // MoveJobItems moves every item of a job from one state to another (e.g.
 // pending to cancelled); a non-empty lastError replaces the item's.
 func (tx *Tx) MoveJobItems(ctx context.Context, jobID int64, from, to, lastError string) (int, error) {
-	res, err := tx.ExecContext(ctx, `UPDATE job_items SET state = ?, next_try_at = '',
+	return tx.updateItems(ctx, `UPDATE job_items SET state = ?, next_try_at = '',
 		last_error = CASE WHEN ? = '' THEN last_error ELSE ? END, updated_at = ? WHERE job_id = ? AND state = ?`,
-		to, lastError, lastError, jobTime(tx.Now), jobID, from)
+		[]any{to, lastError, lastError, jobTime(tx.Now), jobID, from})
+}
+
+// updateItems runs an UPDATE of job_items and reports how many rows it
+// changed; with an OnJobItems hook it also reads them back (RETURNING, in
+// SQLite ≥ 3.35 and PostgreSQL alike) and reports them.
+func (tx *Tx) updateItems(ctx context.Context, q string, args []any) (int, error) {
+	if tx.itemHook == nil {
+		res, err := tx.ExecContext(ctx, q, args...)
+		if err != nil {
+			return 0, err
+		}
+		n, err := res.RowsAffected()
+		return int(n), err
+	}
+	items, err := scanJobItems(tx.QueryContext(ctx, q+` RETURNING `+jobItemCols, args...))
 	if err != nil {
 		return 0, err
 	}
-	n, err := res.RowsAffected()
-	return int(n), err
+	return len(items), tx.reportItems(ctx, items)
 }
 
 // RequeueJobItems puts back in the queue, with a fresh attempt count, the
@@ -351,12 +367,8 @@ func (tx *Tx) RequeueJobItems(ctx context.Context, j Job, keys []string, from ..
 	}
 	total := 0
 	run := func(q string, args []any) error {
-		res, err := tx.ExecContext(ctx, q, args...)
-		if err != nil {
-			return err
-		}
-		n, err := res.RowsAffected()
-		total += int(n)
+		n, err := tx.updateItems(ctx, q, args)
+		total += n
 		return err
 	}
 	if keys == nil {

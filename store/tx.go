@@ -28,6 +28,21 @@ type Tx struct {
 	*sql.Tx
 	Operator string
 	Now      time.Time
+
+	itemHook func(ctx context.Context, items []JobItem) error
+}
+
+// OnJobItems has every change of job items' states in this transaction
+// reported to fn, with the items as they now are, before the transaction
+// commits: so that a domain table kept in step with the items (a
+// notification's transmission state) can never disagree with them.
+func (tx *Tx) OnJobItems(fn func(ctx context.Context, items []JobItem) error) { tx.itemHook = fn }
+
+func (tx *Tx) reportItems(ctx context.Context, items []JobItem) error {
+	if tx.itemHook == nil || len(items) == 0 {
+		return nil
+	}
+	return tx.itemHook(ctx, items)
 }
 
 // ErrNoOperator guards the rule that every change to business data records who made it.

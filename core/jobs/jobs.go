@@ -240,20 +240,67 @@ type Engine struct {
 	opt     Options
 	session string
 
-	mu   sync.Mutex
-	runs map[uuid.UUID]*run
+	mu        sync.Mutex
+	runs      map[uuid.UUID]*run
+	recorders map[string]Recorder
+}
+
+// Recorder keeps a domain table in step with the items of one kind of job
+// (a notification's transmission state). Record runs inside every
+// transaction that changes items' states, claims and outcomes included,
+// with the items as they now are: the two commit or roll back together.
+type Recorder interface {
+	Record(ctx context.Context, tx *store.Tx, items []Item) error
+}
+
+// Record registers the recorder of a kind of job.
+func (e *Engine) Record(kind string, r Recorder) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.recorders[kind] = r
+}
+
+// attach hands the item changes of tx on job j to the recorder of j's kind.
+func (e *Engine) attach(tx *store.Tx, j store.Job) {
+	e.mu.Lock()
+	rec := e.recorders[j.Kind]
+	e.mu.Unlock()
+	if rec == nil {
+		return
+	}
+	id, _ := uuid.Parse(j.UUID)
+	tx.OnJobItems(func(ctx context.Context, items []store.JobItem) error {
+		out := make([]Item, len(items))
+		for i, it := range items {
+			out[i] = toItem(id, j.Ref, it)
+		}
+		return rec.Record(ctx, tx, out)
+	})
 }
 
 // New makes an engine over db.
 func New(db *store.DB, opt Options) *Engine {
 	host, _ := os.Hostname()
-	return &Engine{db: db, opt: opt.withDefaults(), runs: map[uuid.UUID]*run{},
+	return &Engine{db: db, opt: opt.withDefaults(), runs: map[uuid.UUID]*run{}, recorders: map[string]Recorder{},
 		session: fmt.Sprintf("%s/%d", host, os.Getpid())}
 }
 
 // Create records a new pending job with one pending item per key, in one
 // transaction. Keys must be non-empty and distinct.
-func (e *Engine) Create(ctx context.Context, operator, kind, ref string, keys []string) (uuid.UUID, error) {
+func (e *Engine) Create(ctx context.Context, operator, kind, ref string, keys []string) (id uuid.UUID, err error) {
+	err = e.db.Write(ctx, operator, func(tx *store.Tx) error {
+		id, err = e.CreateIn(ctx, tx, kind, ref, keys)
+		return err
+	})
+	if err != nil {
+		return uuid.Nil, err
+	}
+	return id, nil
+}
+
+// CreateIn is Create inside the caller's transaction, so that a domain
+// change (a flow marked as being sent) and its job commit together.
+func (e *Engine) CreateIn(ctx context.Context, tx *store.Tx, kind, ref string, keys []string) (uuid.UUID, error) {
 	if strings.TrimSpace(kind) == "" {
 		return uuid.Nil, errors.New("tipo di lavoro mancante")
 	}
@@ -271,11 +318,7 @@ func (e *Engine) Create(ctx context.Context, operator, kind, ref string, keys []
 		seen[k] = struct{}{}
 	}
 	id := uuid.New()
-	err := e.db.Write(ctx, operator, func(tx *store.Tx) error {
-		_, err := tx.InsertJob(ctx, store.Job{UUID: id.String(), Kind: kind, Ref: ref}, keys)
-		return err
-	})
-	if err != nil {
+	if _, err := tx.InsertJob(ctx, store.Job{UUID: id.String(), Kind: kind, Ref: ref}, keys); err != nil {
 		return uuid.Nil, err
 	}
 	return id, nil
@@ -377,6 +420,7 @@ func (e *Engine) change(ctx context.Context, operator string, id uuid.UUID, reco
 		if err != nil {
 			return err
 		}
+		e.attach(tx, j)
 		return fn(tx, j)
 	})
 	if err == nil {

@@ -464,6 +464,7 @@ func leaveInFlight(t *testing.T, e *Engine, id uuid.UUID, n int) []string {
 	}
 	var out []string
 	err = e.db.Write(ctx, op, func(tx *store.Tx) error {
+		e.attach(tx, j)
 		its, err := tx.ClaimJobItems(ctx, j.ID, tx.Now, n)
 		for _, it := range its {
 			out = append(out, it.Key)

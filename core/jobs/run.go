@@ -162,6 +162,7 @@ func (r *run) acquire(ctx context.Context) (done bool, err error) {
 			return err
 		}
 		r.job = j
+		r.e.attach(tx, j)
 		if leaseLive(j, tx.Now) {
 			return ErrInUse
 		}
@@ -482,6 +483,7 @@ func (r *run) cycle(ctx context.Context, now time.Time) (final bool, err error) 
 		if j.Runner != r.token {
 			return ErrLeaseLost
 		}
+		r.e.attach(tx, j)
 		state = State(j.State)
 		if state == Cancelled {
 			for i := range outs {
