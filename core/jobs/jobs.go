@@ -56,6 +56,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -280,7 +281,7 @@ func (e *Engine) attach(tx *store.Tx, j store.Job) {
 
 // New makes an engine over db.
 func New(db *store.DB, opt Options) *Engine {
-	host, _ := os.Hostname()
+	host := hostname
 	return &Engine{db: db, opt: opt.withDefaults(), runs: map[uuid.UUID]*run{}, recorders: map[string]Recorder{},
 		session: fmt.Sprintf("%s/%d", host, os.Getpid())}
 }
@@ -339,8 +340,25 @@ func toJob(j store.Job, c Counts, now time.Time) Job {
 }
 
 func leaseLive(j store.Job, now time.Time) bool {
-	return j.Runner != "" && j.LeaseUntil.After(now)
+	return j.Runner != "" && j.LeaseUntil.After(now) && !runnerGone(j.Runner)
 }
+
+// runnerGone reports a runner known to be dead: a process of this host
+// ("host/pid/…") that no longer exists. A crashed session is then resumed at
+// once instead of after LeaseTTL; runners of other hosts wait for the TTL.
+func runnerGone(runner string) bool {
+	parts := strings.SplitN(runner, "/", 3)
+	if len(parts) < 3 || parts[0] != hostname {
+		return false
+	}
+	pid, err := strconv.Atoi(parts[1])
+	if err != nil || pid == os.Getpid() {
+		return false
+	}
+	return !processAlive(pid)
+}
+
+var hostname, _ = os.Hostname()
 
 // Status reads a job and counts its items from the database.
 func (e *Engine) Status(ctx context.Context, id uuid.UUID) (Job, error) {
