@@ -65,7 +65,12 @@ type run struct {
 	state       State
 	counts      Counts
 	stop        stopReason
-	inWork      int                // tasks sent to workers and not yet back
+	inWork      int // tasks sent to workers and not yet back
+	// window, when not 0, caps the items in flight (claimed, being called,
+	// or answered but not committed). Handlers whose interrupted calls
+	// become uncertain get window = Concurrency, so a crash leaves at most
+	// that many uncertain items, whatever the limiter or the batch sizes.
+	window      int
 	delayed     []task             // checks waiting to be tried again
 	buf         []store.JobOutcome // outcomes not yet committed
 	flushBy     time.Time
@@ -129,6 +134,9 @@ func (e *Engine) Run(ctx context.Context, id uuid.UUID, h Handler, progress func
 		token: e.session + "/" + uuid.NewString(), kick: make(chan struct{}, 1), started: time.Now()}
 	if l, ok := h.(Limited); ok {
 		r.lim = l.Limiter()
+	}
+	if modeOf(h) == recoverUncertain {
+		r.window = r.opt.Concurrency
 	}
 	e.mu.Lock()
 	if e.runs[id] != nil {
@@ -411,13 +419,15 @@ func (r *run) idle() bool { return r.inWork == 0 && len(r.delayed) == 0 }
 
 func (r *run) wantClaim(now time.Time) bool {
 	return r.stop == going && r.state == Running && r.counts.Pending > 0 &&
-		!now.Before(r.nextClaim) && len(r.work) <= r.target/2
+		!now.Before(r.nextClaim) && len(r.work) <= r.target/2 && (r.window == 0 || r.inWork < r.window)
 }
 
 func (r *run) needCycle(now time.Time) bool {
 	switch {
 	case len(r.buf) >= r.opt.FlushSize, len(r.buf) > 0 && !now.Before(r.flushBy):
 		return true
+	case len(r.buf) > 0 && r.window > 0:
+		return true // a worker waits for this commit to get its next item
 	case r.wantClaim(now), !now.Before(r.heartbeatBy):
 		return true
 	case r.stop != going:
@@ -458,6 +468,10 @@ func (r *run) claimSize(now time.Time) int {
 	}
 	r.target = min(max(r.target, min(r.opt.Concurrency, r.opt.BatchSize)), r.opt.BatchSize)
 	r.lastClaim, r.backSince = now, 0
+	if r.window > 0 {
+		// The outcomes in r.buf commit in the same transaction as the claim.
+		return min(r.target-len(r.work), r.window-r.inWork)
+	}
 	return r.target - len(r.work)
 }
 
