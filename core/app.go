@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/sportello/sportello/core/flussi"
 	"github.com/sportello/sportello/core/impostazioni"
 	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/secrets"
@@ -21,6 +22,8 @@ type Options struct {
 	// Secrets overrides the secret store; nil means the OS keyring with a
 	// fallback file next to the database.
 	Secrets secrets.Store
+	// Flussi tunes App IO sending (rate limit, concurrency).
+	Flussi flussi.Options
 }
 
 // App is one open Sportello: the database, the secrets, the services and
@@ -30,6 +33,7 @@ type App struct {
 	Secrets      secrets.Store
 	Operatori    *operatori.Service
 	Impostazioni *impostazioni.Service
+	Flussi       *flussi.Service
 	Demo         bool
 	// SandboxURL is the embedded sandbox's address in demo mode.
 	SandboxURL string
@@ -49,11 +53,13 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 	if sec == nil {
 		sec = secrets.Open(filepath.Dir(opts.DBPath))
 	}
+	imp := &impostazioni.Service{DB: db, Secrets: sec}
 	return &App{
 		DB:           db,
 		Secrets:      sec,
 		Operatori:    &operatori.Service{DB: db},
-		Impostazioni: &impostazioni.Service{DB: db, Secrets: sec},
+		Impostazioni: imp,
+		Flussi:       flussi.New(db, imp, opts.Flussi),
 	}, nil
 }
 

@@ -115,7 +115,13 @@ func seed(ctx context.Context, a *core.App, sb *sandbox.Sandbox) error {
 	} else if admin, err = a.Operatori.Login(ctx, "admin", Password); err != nil {
 		return fmt.Errorf("account admin dimostrativo: %w", err)
 	}
-	return syncServizi(ctx, a, admin, sb)
+	if err := syncServizi(ctx, a, admin, sb); err != nil {
+		return err
+	}
+	if primo {
+		return seedFlussi(ctx, a, admin)
+	}
+	return nil
 }
 
 // syncServizi makes the demo's IO services point at this run's sandbox:

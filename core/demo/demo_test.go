@@ -4,6 +4,8 @@ import (
 	"context"
 	"net/http"
 	"testing"
+
+	"github.com/sportello/sportello/core/flussi"
 )
 
 func TestDemoSeedsAndSurvivesRestart(t *testing.T) {
@@ -24,6 +26,21 @@ func TestDemoSeedsAndSurvivesRestart(t *testing.T) {
 	if err != nil || len(first) == 0 {
 		t.Fatalf("services %v %v", first, err)
 	}
+	// Demo flows: one sent, one ready, one in preparation, plus a single notification.
+	fs, err := a.Flussi.Flussi(ctx, flussi.FiltroFlussi{}, 0, 10)
+	if err != nil || len(fs) != len(demoFlussi) {
+		t.Fatalf("demo flows: %d, %v", len(fs), err)
+	}
+	stati := map[flussi.StatoFlusso]int{}
+	for _, f := range fs {
+		stati[f.Stato]++
+	}
+	if stati[flussi.Inviato] != 1 || stati[flussi.Attivo] != 1 || stati[flussi.Inattivo] != 1 {
+		t.Errorf("demo flow states: %v", stati)
+	}
+	if n, _ := a.Flussi.ContaNotifiche(ctx, flussi.FiltroNotifiche{Singole: true}); n != 1 {
+		t.Errorf("%d single notifications, want 1", n)
+	}
 	firstURL := a.SandboxURL
 	a.Close()
 
@@ -36,6 +53,9 @@ func TestDemoSeedsAndSurvivesRestart(t *testing.T) {
 	list, err := a.DB.Operatori(ctx)
 	if err != nil || len(list) != 1+len(accounts) {
 		t.Fatalf("operators after restart: %d %v", len(list), err)
+	}
+	if fs, _ := a.Flussi.Flussi(ctx, flussi.FiltroFlussi{}, 0, 10); len(fs) != len(demoFlussi) {
+		t.Errorf("demo flows seeded again on restart: %d", len(fs))
 	}
 	servizi, _ := a.Impostazioni.ServiziIO(ctx)
 	if len(servizi) != len(first) {
