@@ -29,34 +29,22 @@ func fmtDate(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(rome).Format("02/01/2006")
+	return t.In(Roma).Format("02/01/2006")
 }
 
 func fmtDateTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
 	}
-	return t.In(rome).Format("02/01/2006 15:04")
+	return t.In(Roma).Format("02/01/2006 15:04")
 }
 
-var rome = func() *time.Location {
-	l, err := time.LoadLocation("Europe/Rome")
-	if err != nil {
-		return time.FixedZone("CET", 3600)
-	}
-	return l
-}()
-
-// FormatImporto writes cents as "1.234,56" (empty for 0).
+// FormatImporto is FormattaImporto for lists: "" when there is no amount.
 func FormatImporto(cents int64) string {
 	if cents == 0 {
 		return ""
 	}
-	s := strconv.FormatInt(cents/100, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "." + s[i:]
-	}
-	return fmt.Sprintf("%s,%02d", s, cents%100)
+	return FormattaImporto(cents)
 }
 
 func siNoLabel(b bool) string {

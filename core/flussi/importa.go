@@ -110,8 +110,6 @@ func Leggi(name string, r io.Reader, opt OpzioniImport) (*Lettura, error) {
 	switch {
 	case errors.Is(err, tabelle.ErrEmpty):
 		return l.fileError("il file è vuoto"), nil
-	case errors.Is(err, tabelle.ErrTooManyRows):
-		return l.fileError(troppeRighe(opt.MaxRighe)), nil
 	case err != nil:
 		return fail(err)
 	}
@@ -402,7 +400,13 @@ func (lt *lettore) leggiRighe(l *Lettura) {
 	for lt.sh.Next() {
 		r, nominativo, errs := lt.riga()
 		ve, va := ValidaRiga(r, lt.opt.Servizio, lt.opt.Oggi, nominativo)
-		errs = append(errs, ve...)
+		for _, e := range ve {
+			// A cell that did not parse is reported once, not again as missing.
+			if !slices.ContainsFunc(errs, func(x ErroreRiga) bool { return x.Colonna == e.Colonna }) {
+				errs = append(errs, e)
+			}
+		}
+		slices.SortStableFunc(errs, func(a, b ErroreRiga) int { return rango(a.Colonna) - rango(b.Colonna) })
 		if len(errs) == 0 {
 			k := impronta(lt.opt.Servizio.ID, r)
 			if prima, dup := viste[k]; dup {
@@ -426,6 +430,14 @@ func (lt *lettore) leggiRighe(l *Lettura) {
 	}
 	errori.prepend(lt.celleUnite(l))
 	l.Errori, l.Avvisi = errori.done("errori"), avvisi.done("avvisi")
+}
+
+// rango orders a row's errors as the template's columns go.
+func rango(key string) int {
+	if i := slices.Index(campi[:], key); i >= 0 {
+		return i
+	}
+	return len(campi)
 }
 
 // celleUnite reports the merged ranges, which a workbook stores after its
@@ -465,7 +477,11 @@ func (lt *lettore) riga() (Riga, string, []ErroreRiga) {
 	e := func(key, motivo string) { errs = append(errs, ErroreRiga{Riga: n, Colonna: key, Motivo: motivo}) }
 	for _, c := range lt.usate {
 		if lt.sh.Formula(c) {
-			errs = append(errs, ErroreRiga{Riga: n, Colonna: lt.colonne[c], Motivo: "la cella contiene una formula: incollare solo i valori"})
+			key := lt.colonne[c]
+			if i := slices.Index(lt.col[:], c); i >= 0 {
+				key = campi[i]
+			}
+			e(key, "la cella contiene una formula: incollare solo i valori")
 		}
 	}
 

@@ -139,18 +139,16 @@ func TestLeggiRowErrors(t *testing.T) {
 		riga(cf, "Avviso TARI 2026 ter", "", "1.234", avvisoTest, "no") // 7
 	l := leggiCSV(t, csv, OpzioniImport{})
 	wantMessages(t, "errors", l.Errori,
-		"riga 3, colonna Scadenza: «31/02/2027» è una data inesistente",
-		"riga 3, colonna Somma: «-3» è negativo: l'importo deve essere positivo",
-		"riga 3, colonna Paga: «forse» non valido: scrivere sì o no",
 		"riga 3, colonna CF: lunghezza 15, attesi 16 caratteri",
 		"riga 3, colonna Oggetto: minimo 10 caratteri, trovati 5",
-		"riga 3, colonna Somma: mancante: con il codice avviso serve anche l'importo (almeno 0,01 €)",
+		"riga 3, colonna Scadenza: «31/02/2027» è una data inesistente",
+		"riga 3, colonna Somma: «-3» è negativo: l'importo deve essere positivo",
 		"riga 3, colonna Avviso: cifre di controllo errate: attese 44, trovate 45",
+		"riga 3, colonna Paga: «forse» non valido: scrivere sì o no",
 		"riga 4, colonna Paga: «no» vale solo per le notifiche con importo e codice avviso",
 		"riga 5: duplicato della riga 2",
 		"riga 6, colonna Avviso: mancante: con l'importo serve anche il codice avviso pagoPA",
 		"riga 7, colonna Somma: «1.234» è ambiguo: scrivere 1.234,00 per le migliaia di euro, al massimo 2 decimali per i centesimi",
-		"riga 7, colonna Somma: mancante: con il codice avviso serve anche l'importo (almeno 0,01 €)",
 		"riga 7, colonna Paga: «no» richiede una scadenza: indicarla, oppure lasciare l'avviso pagabile anche dopo",
 	)
 	if fmt.Sprint(l.RigheErrate) != "[3 4 5 6 7]" || len(l.Righe) != 6 || !l.Errata(5) || l.Errata(2) || len(l.Valide()) != 1 {
@@ -327,9 +325,8 @@ func TestLeggiXLSXStructure(t *testing.T) {
 		"riga 3: celle unite (B3:C3) non ammesse: separarle",
 		"riga 2, colonna importo: la cella contiene una formula: incollare solo i valori",
 		"riga 3, colonna contenuto: mancante",
-		"riga 5, colonna codice_avviso: la cella è un numero ed Excel ne ha perso le ultime cifre: formattare la colonna come Testo e reinserire i codici",
 		"riga 5, colonna importo: mancante: con il codice avviso serve anche l'importo (almeno 0,01 €)",
-		"riga 5, colonna codice_avviso: cifre di controllo errate: attese 43, trovate 00",
+		"riga 5, colonna codice_avviso: la cella è un numero ed Excel ne ha perso le ultime cifre: formattare la colonna come Testo e reinserire i codici",
 	)
 }
 

@@ -22,6 +22,7 @@ import (
 // Reading spreadsheets: Read opens an Excel workbook (.xlsx) or a CSV file,
 // recognised from the content, and streams the rows of one sheet.
 
+// Why Read refuses a file; the messages are for the operator.
 var (
 	ErrNotSpreadsheet = errors.New("il file non è un foglio Excel .xlsx né un CSV: salvarlo come .xlsx o .csv (UTF-8)")
 	ErrNotUTF8        = errors.New("il file non è in UTF-8 (forse è un CSV salvato con la codifica di Windows): salvarlo come .xlsx o .csv (UTF-8)")
@@ -36,8 +37,8 @@ var (
 type ReadOptions struct {
 	// MaxRows is how many non-blank rows (header included) may be read;
 	// one more stops the reading, Next returns false and Err ErrTooManyRows.
-	// For a workbook this is found before anything else is loaded, so a
-	// sheet of a million rows costs little. 0: no limit.
+	// Reading stops there, so a sheet of a million rows costs little.
+	// 0: no limit.
 	MaxRows int
 	// Sheet names the sheet to read when the workbook has one of that
 	// name (case ignored); otherwise the first visible sheet is read.
@@ -101,7 +102,7 @@ func (s *Sheet) Formula(i int) bool { return i < len(s.forms) && s.forms[i] }
 // Err is the error that ended the reading, nil at the end of the data.
 func (s *Sheet) Err() error { return s.err }
 
-// Close releases the workbook and its temporary files.
+// Close releases the file.
 func (s *Sheet) Close() error {
 	if s.x != nil {
 		return s.x.close()
@@ -218,6 +219,7 @@ func openCSV(br *bufio.Reader, opts ReadOptions) (*Sheet, error) {
 	cr.Comma = sniffComma(sample)
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
+	cr.LazyQuotes = true // like Excel: a quote inside an unquoted field is text
 	return &Sheet{format: "csv", max: opts.MaxRows, csv: &csvSource{r: cr, nextLine: 1}}, nil
 }
 
@@ -291,10 +293,9 @@ func (c *csvSource) next(s *Sheet) bool {
 	if err != nil {
 		var pe *csv.ParseError
 		if errors.As(err, &pe) {
-			s.err = fmt.Errorf("riga %d: %s", pe.StartLine, csvReason(pe.Err))
-		} else {
-			s.err = err
+			err = fmt.Errorf("riga %d: CSV non valido: %w", s.line+1+pe.StartLine-c.nextLine, pe.Err)
 		}
+		s.err = err
 		return false
 	}
 	for _, f := range rec {
@@ -313,16 +314,6 @@ func (c *csvSource) next(s *Sheet) bool {
 	return true
 }
 
-func csvReason(err error) string {
-	switch {
-	case errors.Is(err, csv.ErrQuote):
-		return "virgolette non chiuse: un campo che inizia con \" deve finire con \""
-	case errors.Is(err, csv.ErrBareQuote):
-		return "virgolette dentro un campo senza virgolette: racchiudere il campo tra \" e raddoppiare quelle interne"
-	}
-	return err.Error()
-}
-
 // ---- XLSX ----
 
 // An xlsx workbook is read in one streaming pass over the sheet's XML
@@ -339,6 +330,7 @@ type xlsxSource struct {
 	num   int  // number of the last row read
 	inRow bool // between <row> and </row>
 	done  bool
+	cur   cell // the cell being read; its buffers are reused
 }
 
 type workbook struct {
@@ -426,8 +418,8 @@ func (x *xlsxSource) next(s *Sheet) bool {
 		return false
 	}
 	s.row, s.kinds, s.forms = s.row[:0], s.kinds[:0], s.forms[:0]
+	c := &x.cur
 	var (
-		c        cell
 		inCell   bool
 		want     bool // the text before the next tag is wanted
 		inInline bool
@@ -459,7 +451,7 @@ func (x *xlsxSource) next(s *Sheet) bool {
 			case selfClosing:
 				x.startRow(s, attrs)
 			case closing:
-				x.endCell(s, &c, &inCell)
+				x.endCell(s, c, &inCell)
 				if !x.inRow { // a stray end tag: its cells make a row of their own
 					x.num++
 				}
@@ -472,11 +464,11 @@ func (x *xlsxSource) next(s *Sheet) bool {
 			s.line = x.num
 			return true
 		case "c":
-			x.endCell(s, &c, &inCell)
+			x.endCell(s, c, &inCell)
 			if closing {
 				continue
 			}
-			c = cell{col: len(s.row) + 1, value: c.value[:0], inline: c.inline[:0]}
+			*c = cell{col: len(s.row) + 1, value: c.value[:0], inline: c.inline[:0]}
 			if col := columnOf(attr(attrs, "r")); col > 0 {
 				c.col = col
 			}
@@ -486,7 +478,7 @@ func (x *xlsxSource) next(s *Sheet) bool {
 			}
 			inCell = true
 			if selfClosing {
-				x.endCell(s, &c, &inCell)
+				x.endCell(s, c, &inCell)
 			}
 		case "f":
 			c.formula = c.formula || inCell && !closing

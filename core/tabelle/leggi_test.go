@@ -180,9 +180,10 @@ func TestReadRefuses(t *testing.T) {
 	if _, _, err := readAll(t, []byte(late), ReadOptions{}); !errors.Is(err, ErrNotUTF8) {
 		t.Errorf("late cp1252: err %v", err)
 	}
-	if _, _, err := readAll(t, []byte("a;b\n\"aperte;b\n"), ReadOptions{}); err == nil ||
-		!strings.HasPrefix(err.Error(), "riga 2: virgolette non chiuse") {
-		t.Errorf("unclosed quote: err %v", err)
+	// Quotes inside an unquoted field are text, as Excel shows them.
+	if _, rows, err := readAll(t, []byte("a;b\nComunicazione \"importante\";b\n"), ReadOptions{}); err != nil ||
+		len(rows) != 2 || rows[1].cells[0] != `Comunicazione "importante"` {
+		t.Errorf("bare quote: %v, %v", rows, err)
 	}
 }
 
