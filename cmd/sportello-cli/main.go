@@ -18,6 +18,12 @@ import (
 type globals struct {
 	db   string // --db PATH; empty means the default per-OS location
 	demo bool   // --demo: demo database and in-process sandbox
+	// operatore is --operatore USERNAME, who data-changing commands act as
+	// (resolved by operatore.go: env SPORTELLO_OPERATORE, demo, sole admin).
+	operatore string
+	// limiteIO is --limite-io: the App IO gateway policy the sender keeps to
+	// ("150/5s", the default, or "off" against a sandbox without limits).
+	limiteIO string
 }
 
 // command is one subcommand. Run receives the arguments after its name.
@@ -52,6 +58,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	var g globals
 	fs.StringVar(&g.db, "db", "", "percorso del database SQLite (predefinito: cartella dati utente)")
 	fs.BoolVar(&g.demo, "demo", false, "usa il database dimostrativo e la sandbox integrata")
+	fs.StringVar(&g.operatore, "operatore", "", "operatore che esegue i comandi che modificano dati (predefinito: $SPORTELLO_OPERATORE)")
+	fs.StringVar(&g.limiteIO, "limite-io", "150/5s", "chiamate consentite dal gateway App IO per account, N/DURATA oppure off")
 	fs.Usage = func() { printUsage(stderr) }
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -85,7 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 }
 
 func printUsage(w io.Writer) {
-	fmt.Fprintln(w, "uso: sportello-cli [--db PATH] [--demo] COMANDO [argomenti]")
+	fmt.Fprintln(w, "uso: sportello-cli [--db PATH] [--demo] [--operatore USERNAME] [--limite-io 150/5s|off] COMANDO [argomenti]")
 	fmt.Fprintln(w, "comandi:")
 	names := make([]string, 0, len(commands))
 	for n := range commands {

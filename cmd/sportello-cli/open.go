@@ -5,6 +5,8 @@ import (
 
 	"github.com/sportello/sportello/core"
 	"github.com/sportello/sportello/core/demo"
+	"github.com/sportello/sportello/core/flussi"
+	"github.com/sportello/sportello/core/sandbox"
 	"github.com/sportello/sportello/store"
 )
 
@@ -22,5 +24,13 @@ func openApp(ctx context.Context, g globals) (*core.App, error) {
 			return nil, err
 		}
 	}
-	return core.Open(ctx, core.Options{DBPath: path})
+	lim, err := sandbox.ParseRate(g.limiteIO)
+	if err != nil {
+		return nil, exitError{code: 2, msg: "--limite-io: " + err.Error()}
+	}
+	opt := flussi.Options{Calls: lim.N, Per: lim.Per}
+	if lim.Off() {
+		opt.Calls = -1
+	}
+	return core.Open(ctx, core.Options{DBPath: path, Flussi: opt})
 }

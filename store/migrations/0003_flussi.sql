@@ -54,12 +54,18 @@ CREATE TABLE notifiche (
     modificato_il       TEXT NOT NULL,
     modificato_da       TEXT NOT NULL
 );
+-- The archive lists newest first (ORDER BY id DESC): an index on one column
+-- keeps its entries in rowid order, so a filter on it pages without sorting.
 CREATE INDEX notifiche_flusso ON notifiche (flusso_id, stato_invio);
 CREATE INDEX notifiche_cf ON notifiche (codice_fiscale);
-CREATE INDEX notifiche_servizio ON notifiche (servizio_id, stato_invio);
-CREATE INDEX notifiche_stato ON notifiche (stato_invio, stato_consegna);
+CREATE INDEX notifiche_servizio ON notifiche (servizio_id);
+CREATE INDEX notifiche_stato ON notifiche (stato_invio);
+CREATE INDEX notifiche_consegna ON notifiche (stato_consegna);
 CREATE INDEX notifiche_impronta ON notifiche (impronta);
 CREATE INDEX notifiche_creata ON notifiche (creata_il);
+-- Sent notifications whose delivery IO may still change (the refresher's queue).
+CREATE INDEX notifiche_da_verificare ON notifiche (verificata_il)
+    WHERE stato_invio = 'INVIATA' AND stato_consegna NOT IN ('PROCESSED', 'REJECTED', 'FAILED');
 
 -- getProfile answers, cached with a TTL: "not on IO" and "service disabled" are facts of a
 -- moment, so a cached answer is reused only while fresh.
