@@ -82,6 +82,8 @@ func main() {
 		os.Exit(1)
 	}
 	defer c.Close()
+	// Delivery states of sent notifications follow App IO while the window is open.
+	c.OnClose(c.Flussi.AvviaAggiornatore(time.Minute, 500))
 
 	u := ui.New(fa, c, opts)
 	u.Start()

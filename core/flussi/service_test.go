@@ -416,3 +416,23 @@ func TestExportNeutralisesFormulas(t *testing.T) {
 		t.Errorf("cell F3 has formula %q", formula)
 	}
 }
+
+func TestAggiornatoreRefreshesInTheBackground(t *testing.T) {
+	e := newEnv(t, sandbox.Config{}, flussi.Options{Calls: -1})
+	ctx := context.Background()
+	cf := e.sb.Credentials().FiscalCodes.Enabled[1]
+	n, _, err := e.svc.Aggiungi(ctx, invio, e.sv, flussi.Riga{CodiceFiscale: cf, Oggetto: "Avviso di prova del Comune", Contenuto: testo}, "")
+	if err != nil || n.StatoConsegna != "" {
+		t.Fatalf("%+v, %v", n, err)
+	}
+	a := e.svc.AvviaAggiornatore(20*time.Millisecond, 100)
+	defer a.Close()
+	deadline := time.Now().Add(5 * time.Second)
+	for n.StatoConsegna != flussi.ConsegnaRecapitata && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+		n, _ = e.svc.Notifica(ctx, n.UUID)
+	}
+	if n.StatoConsegna != flussi.ConsegnaRecapitata {
+		t.Fatalf("the refresher did not update the delivery state: %+v", n)
+	}
+}
