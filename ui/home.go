@@ -8,6 +8,8 @@ import (
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"github.com/sportello/sportello/ui/widgets"
 )
 
 // homeView greets the operator and says what is set up and what is missing.
@@ -34,7 +36,7 @@ func homeView(u *UI) fyne.CanvasObject {
 
 	accesso := lang.L("primo accesso")
 	if !op.AccessoPrecedente.IsZero() {
-		accesso = op.AccessoPrecedente.Local().Format("02/01/2006 15:04")
+		accesso = op.AccessoPrecedente.In(widgets.Zone).Format("02/01/2006 15:04")
 	}
 	cards = append(cards, widget.NewCard(op.Nome, lang.L("Operatore"), widget.NewForm(
 		widget.NewFormItem(lang.L("Nome utente"), widget.NewLabel(op.Username)),

@@ -102,10 +102,15 @@ func (u *UI) ShowMain() {
 	u.Win.Show()
 
 	start := "home"
-	if _, ok := m.screens[u.opts.OpenScreen]; ok {
-		start = u.opts.OpenScreen
+	id, arg, _ := strings.Cut(u.opts.OpenScreen, "/")
+	s, ok := m.screens[id]
+	if ok {
+		start = id
 	}
 	u.Open(start)
+	if ok && arg != "" && s.Deep != nil {
+		s.Deep(u, arg)
+	}
 }
 
 // Open shows a screen by ID, if the operator may see it.

@@ -16,6 +16,10 @@ type Screen struct {
 	// Role is the least role that sees the screen.
 	Role operatori.Ruolo
 	View func(u *UI) fyne.CanvasObject
+	// Deep, if set, opens a view inside the screen once shown: the part
+	// after "/" in Options.OpenScreen ("flussi/nuovo"). For screenshots
+	// and support.
+	Deep func(u *UI, arg string)
 }
 
 // screens is the menu, in order. Screens of areas that do not work yet are
@@ -23,9 +27,12 @@ type Screen struct {
 func screens() []Screen {
 	sportello := lang.L("Sportello")
 	impostazioni := lang.L("Impostazioni")
+	amministrazione, appIO := lang.L("Amministrazione del Sistema"), lang.L("App IO")
 	return []Screen{
 		{ID: "home", Path: []string{sportello}, Title: lang.L("Home"), Role: operatori.RuoloOperatore, View: homeView},
 		{ID: "account", Path: []string{sportello}, Title: lang.L("Il mio account"), Role: operatori.RuoloOperatore, View: accountView},
+		{ID: "flussi", Path: []string{amministrazione, appIO}, Title: lang.L("Gestione Flussi"), Role: operatori.RuoloOperatore, View: flussiView, Deep: flussiDeep},
+		{ID: "notifiche", Path: []string{amministrazione, appIO}, Title: lang.L("Archivio Notifiche"), Role: operatori.RuoloOperatore, View: notificheView, Deep: notificheDeep},
 		{ID: "ente", Path: []string{impostazioni}, Title: lang.L("Ente"), Role: operatori.RuoloOperatore, View: enteView},
 		{ID: "servizi-io", Path: []string{impostazioni}, Title: lang.L("Servizi App IO"), Role: operatori.RuoloAmministratore, View: serviziIOView},
 		{ID: "operatori", Path: []string{impostazioni}, Title: lang.L("Operatori"), Role: operatori.RuoloAmministratore, View: operatoriView},

@@ -24,7 +24,7 @@ func (u *UI) showStorico(title, entity, id string) {
 		func() fyne.CanvasObject { l := widget.NewLabel(""); l.Truncation = fyne.TextTruncateEllipsis; return l },
 		func(id widget.TableCellID, o fyne.CanvasObject) {
 			e := hist[id.Row]
-			v := []string{e.At.Local().Format("02/01/2006 15:04:05"), e.Operatore, string(e.Azione), e.Campo, e.Prima, e.Dopo}
+			v := []string{e.At.In(widgets.Zone).Format("02/01/2006 15:04:05"), e.Operatore, string(e.Azione), e.Campo, e.Prima, e.Dopo}
 			o.(*widget.Label).SetText(v[id.Col])
 		})
 	t.CreateHeader = func() fyne.CanvasObject {

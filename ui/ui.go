@@ -17,7 +17,8 @@ import (
 // Options tune how the UI starts.
 type Options struct {
 	// OpenScreen is the ID of a screen to show right after login (used by
-	// `make screenshots` and handy for support).
+	// `make screenshots` and handy for support), optionally followed by
+	// "/" and a view inside it: "flussi/primo", "notifiche/nuova".
 	OpenScreen string
 	// ForceLogin shows the login window even in demo mode.
 	ForceLogin bool
@@ -43,6 +44,9 @@ type UI struct {
 	ente       *enteScreen
 	servizi    *serviziScreen
 	operatori  *operatoriScreen
+	flussi     *flussiScreen
+	notifiche  *notificheScreen
+	appio      *appIOState
 }
 
 func init() {

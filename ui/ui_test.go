@@ -87,7 +87,7 @@ func TestLoginAndRoleFilteredMenu(t *testing.T) {
 	if u.main == nil {
 		t.Fatal("main window not shown after login")
 	}
-	for _, id := range []string{"home", "account", "ente"} {
+	for _, id := range []string{"home", "account", "ente", "flussi", "notifiche"} {
 		if _, ok := u.main.screens[id]; !ok {
 			t.Errorf("operator does not see %q", id)
 		}
@@ -102,7 +102,8 @@ func TestLoginAndRoleFilteredMenu(t *testing.T) {
 		t.Fatalf("current = %q", u.main.Current)
 	}
 	menu := u.Win.MainMenu()
-	if menu == nil || len(menu.Items) != 2 {
+	// Sportello, Amministrazione del Sistema (App IO), Impostazioni (Ente).
+	if menu == nil || len(menu.Items) != 3 {
 		t.Fatalf("main menu: %+v", menu)
 	}
 }

@@ -182,7 +182,7 @@ func (d *DetailForm) SetLastChange(when time.Time, operatore string) {
 		return
 	}
 	d.Footer.SetText(lang.L("Ultima modifica: {{.Data}} — Effettuata da: {{.Operatore}}",
-		map[string]any{"Data": when.Local().Format("02/01/2006 15:04"), "Operatore": operatore}))
+		map[string]any{"Data": when.In(Zone).Format("02/01/2006 15:04"), "Operatore": operatore}))
 	d.Footer.Show()
 }
 

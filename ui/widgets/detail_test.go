@@ -152,7 +152,7 @@ func TestDetailFormFooter(t *testing.T) {
 	if d.Footer.Visible() {
 		t.Fatal("footer shown without data")
 	}
-	d.SetLastChange(time.Date(2026, 3, 15, 9, 30, 0, 0, time.Local), "Giulia Ferrari")
+	d.SetLastChange(time.Date(2026, 3, 15, 8, 30, 0, 0, time.UTC), "Giulia Ferrari") // 09:30 in Italy
 	if !d.Footer.Visible() || d.Footer.Text != "Ultima modifica: 15/03/2026 09:30 — Effettuata da: Giulia Ferrari" {
 		t.Fatalf("footer %q", d.Footer.Text)
 	}
