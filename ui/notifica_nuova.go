@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"strings"
 	"time"
@@ -27,7 +28,7 @@ import (
 // at once ("Aggiungi").
 type nuovaNotifica struct {
 	View          fyne.CanvasObject
-	Servizio      *widget.Select
+	Servizio      *widgets.LookupField // name of an active App IO service
 	CodiceFiscale *widget.Entry
 	Oggetto       *widget.Entry
 	Contenuto     *widget.Entry // markdown
@@ -73,10 +74,9 @@ func (u *UI) newNuovaNotifica(torna func(), sent func(n flussi.Notifica, esito s
 	f := &nuovaNotifica{Errori: map[string]*widget.Label{}}
 	var nomi []string
 	f.servizi, nomi = u.serviziAttivi()
-	f.Servizio = widget.NewSelect(nomi, nil)
-	f.Servizio.PlaceHolder = lang.L("(scegliere)")
+	f.Servizio = u.lookupServizio(f.servizi)
 	if len(nomi) == 1 {
-		f.Servizio.SetSelected(nomi[0])
+		f.Servizio.SetValue(nomi[0], nomi[0])
 	}
 	f.CodiceFiscale = widget.NewEntry()
 	f.CodiceFiscale.SetPlaceHolder("RSSMRA80A01F205X")
@@ -204,7 +204,7 @@ func (f *nuovaNotifica) riga() (flussi.Servizio, flussi.Riga, []flussi.ErroreRig
 	var errs []flussi.ErroreRiga
 	var sv flussi.Servizio
 	for _, s := range f.servizi {
-		if s.Nome == f.Servizio.Selected {
+		if strings.EqualFold(s.Nome, strings.TrimSpace(f.Servizio.Value())) {
 			sv = s
 		}
 	}
@@ -299,4 +299,26 @@ func haErrore(errs []flussi.ErroreRiga, col string) bool {
 		}
 	}
 	return false
+}
+
+// lookupServizio picks one of the active App IO services: typed by name or
+// chosen with the lentina.
+func (u *UI) lookupServizio(servizi []flussi.Servizio) *widgets.LookupField {
+	src := listSource(func(_ context.Context, fl widgets.Filter) ([][]string, error) {
+		var rows [][]string
+		for _, sv := range servizi {
+			if contains(sv.Nome, fl["nome"]) {
+				rows = append(rows, []string{sv.Nome, sv.Livello, euro(sv.ImportoMassimo)})
+			}
+		}
+		return rows, nil
+	})
+	l := widgets.NewLookupField(u.Win, lang.L("Servizi App IO"), widgets.SearchConfig{
+		Fields: []widgets.Field{{Key: "nome", Label: lang.L("Nome")}},
+		Columns: []widgets.Column{{Title: lang.L("Nome"), Width: 300}, {Title: lang.L("Livello"), Width: 120},
+			{Title: lang.L("Importo massimo"), Width: 140, Align: fyne.TextAlignTrailing}},
+		Source: src,
+	}, 0, 0)
+	l.Entry.SetPlaceHolder(lang.L("nome del servizio, o la lente per sceglierlo"))
+	return l
 }

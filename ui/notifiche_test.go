@@ -32,6 +32,10 @@ func TestArchivioNuovaNotificaInviataEVerificata(t *testing.T) {
 	if f == nil {
 		t.Fatal("form not shown")
 	}
+	if f.Servizio.Value() != e.sv.Nome {
+		t.Fatalf("the only service is not preselected: %q", f.Servizio.Value())
+	}
+	f.Servizio.Entry.SetText("")
 	cf := e.cittadini(t, 1, sandbox.CitizenEnabled)[0]
 	test.Type(f.CodiceFiscale, strings.ToLower(cf))
 	test.Type(f.Oggetto, "TARI")
@@ -59,6 +63,18 @@ func TestArchivioNuovaNotificaInviataEVerificata(t *testing.T) {
 	}
 	if f.Errori[flussi.ColCodiceFiscale].Visible() {
 		t.Fatalf("a valid fiscal code reported: %q", f.Errori[flussi.ColCodiceFiscale].Text)
+	}
+	if l := f.Errori[campoServizio]; !l.Visible() || !strings.Contains(l.Text, "servizio") {
+		t.Fatalf("service error %q", l.Text)
+	}
+	test.Tap(f.Servizio.Lentina)
+	f.Servizio.Panel.Wait()
+	if f.Servizio.Panel.Status.Text != "1 risultato" {
+		t.Fatalf("service lookup: %q", f.Servizio.Panel.Status.Text)
+	}
+	test.DoubleTap(f.Servizio.Panel.CellAt(0, 0))
+	if f.Servizio.Value() != e.sv.Nome || f.Servizio.Entry.Text != e.sv.Nome {
+		t.Fatalf("service picked: %q", f.Servizio.Value())
 	}
 
 	f.Oggetto.SetText("Avviso di pagamento TARI 2026")
