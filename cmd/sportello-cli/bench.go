@@ -3,7 +3,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -31,7 +31,7 @@ import (
 func init() {
 	register(command{
 		name:  "bench",
-		usage: "bench flussi [--righe 100000] [--invii 20000] [--base 200] [--limitati 450] [--archivio 1000000] [--dir DIR]",
+		usage: "bench flussi [--righe 100000] [--invii 20000] [--base 200] [--limitati 450] [--archivio 1000000] [--dir DIR] [--cpuprofile F]",
 		run:   runBench,
 	})
 }
@@ -54,8 +54,20 @@ func runBench(ctx context.Context, _ globals, args []string, stdout, stderr io.W
 	limitati := fs.Int("limitati", 450, "notifiche inviate con il limite 150/5s (due chiamate ciascuna)")
 	archivio := fs.Int("archivio", 1_000_000, "notifiche dell'archivio per la ricerca (0: salta)")
 	dir := fs.String("dir", "", "cartella di lavoro (vuoto: temporanea, rimossa alla fine)")
+	cpuprofile := fs.String("cpuprofile", "", "scrive il profilo CPU dell'intera prova in questo file (go tool pprof)")
 	if err := fs.Parse(args[1:]); err != nil {
 		return exitError{code: 2}
+	}
+	if *cpuprofile != "" {
+		pf, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		defer pf.Close()
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
 	}
 	work := *dir
 	if work == "" {
@@ -74,7 +86,8 @@ func runBench(ctx context.Context, _ globals, args []string, stdout, stderr io.W
 		func() ([]benchRow, error) { return b.archive(*archivio) },
 	}
 	for _, step := range steps {
-		r, err := step()
+		r, err := step() // a size of 0 skips the step
+
 		if err != nil {
 			return err
 		}
@@ -199,6 +212,9 @@ func ratio(a, b float64) string {
 // notifications exported; baselines load the whole sheet or build the whole
 // workbook in memory.
 func (b *bench) importExport(n int) ([]benchRow, error) {
+	if n <= 0 {
+		return nil, nil
+	}
 	sb, err := sandbox.Start(b.ctx, "127.0.0.1:0", sandbox.Config{Seed: 2026})
 	if err != nil {
 		return nil, err
@@ -232,7 +248,7 @@ func (b *bench) importExport(n int) ([]benchRow, error) {
 		return nil, err
 	}
 	b.logf("importate %d righe in %s", f.Totale, dImp)
-	dImpBase, _, err := measure(func() error { return naiveImport(file) })
+	dImpBase, pImpBase, err := measure(func() error { return naiveImport(b.ctx, a, sv, file) })
 	if err != nil {
 		return nil, err
 	}
@@ -252,20 +268,22 @@ func (b *bench) importExport(n int) ([]benchRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	dExpBase, _, err := measure(func() error { return naiveExport(b.ctx, a, f.ID, filepath.Join(b.dir, "export-naive.xlsx")) })
+	dExpBase, pExpBase, err := measure(func() error { return naiveExport(b.ctx, a, f.ID, filepath.Join(b.dir, "export-naive.xlsx")) })
 	if err != nil {
 		return nil, err
 	}
 	return []benchRow{
 		{what: fmt.Sprintf("importazione xlsx %d righe (validazione + salvataggio)", n), measure: "tempo", value: secs(dImp),
-			baseline: secs(dImpBase) + " (solo lettura GetRows)", ratio: ratio(dImpBase.Seconds(), dImp.Seconds()), target: "≤ 5 s, ≤ 300 MB", peak: pImp},
+			baseline: secs(dImpBase) + fmt.Sprintf(", %d MB (GetRows, una INSERT per riga)", pImpBase>>20), ratio: ratio(dImpBase.Seconds(), dImp.Seconds()), target: "≤ 5 s, ≤ 300 MB", peak: pImp},
 		{what: fmt.Sprintf("esportazione xlsx %d notifiche", n), measure: "tempo", value: secs(dExp),
-			baseline: secs(dExpBase) + " (cartella in memoria)", ratio: ratio(dExpBase.Seconds(), dExp.Seconds()), target: "≤ 4 s, ≤ 150 MB", peak: pExp},
+			baseline: secs(dExpBase) + fmt.Sprintf(", %d MB (cartella in memoria)", pExpBase>>20), ratio: ratio(dExpBase.Seconds(), dExp.Seconds()), target: "≤ 4 s, ≤ 150 MB", peak: pExp},
 	}, nil
 }
 
-// naiveImport reads the whole sheet into memory, as a first attempt would.
-func naiveImport(path string) error {
+// naiveImport is a first attempt: the whole sheet in memory (GetRows), each
+// row validated, duplicates found with a map, and each row stored with its
+// own INSERT (one prepared statement, one transaction).
+func naiveImport(ctx context.Context, a *core.App, sv flussi.Servizio, path string) error {
 	x, err := excelize.OpenFile(path)
 	if err != nil {
 		return err
@@ -275,16 +293,31 @@ func naiveImport(path string) error {
 	if err != nil {
 		return err
 	}
-	valid := 0
-	for _, r := range rows[1:] {
-		if len(r) > 0 && anagrafe.ValidaCodiceFiscale(r[0]) == nil {
-			valid++
+	return a.DB.Write(ctx, benchOp.Username, func(tx *store.Tx) error {
+		ins, err := tx.PrepareContext(ctx, `INSERT INTO notifiche (uuid, servizio_id, codice_fiscale, oggetto, contenuto, impronta,
+			creata_il, modificato_il, modificato_da) VALUES (?, ?, ?, ?, ?, ?, '', '', ?)`)
+		if err != nil {
+			return err
 		}
-	}
-	if valid != len(rows)-1 {
-		return errors.New("riferimento ingenuo: righe non valide")
-	}
-	return nil
+		defer ins.Close()
+		visti := make(map[string]bool, len(rows))
+		for i, r := range rows[1:] {
+			riga := flussi.Riga{Numero: i + 2, CodiceFiscale: r[0], Oggetto: r[1], Contenuto: r[2]}
+			if errs, _ := flussi.ValidaRiga(riga, sv, time.Now(), ""); len(errs) > 0 {
+				return errs[0]
+			}
+			imp := "naive-" + flussi.Impronta(sv.ID, riga)
+			if visti[imp] {
+				return fmt.Errorf("riga %d duplicata", riga.Numero)
+			}
+			visti[imp] = true
+			if _, err := ins.ExecContext(ctx, uuid.NewString(), sv.ID, riga.CodiceFiscale, riga.Oggetto, riga.Contenuto, imp,
+				benchOp.Username); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // naiveExport loads every notification, then sets cell by cell in an in-memory workbook.
@@ -314,6 +347,9 @@ func naiveExport(ctx context.Context, a *core.App, flussoID int64, path string) 
 // The sandbox answers after 20–40 ms, as the real gateway does across the
 // internet: on bare loopback both would measure only the local CPU.
 func (b *bench) send(n, nBase int) ([]benchRow, error) {
+	if n <= 0 {
+		return nil, nil
+	}
 	sb, err := sandbox.Start(b.ctx, "127.0.0.1:0", sandbox.Config{Seed: 2026,
 		Faults: sandbox.Faults{LatencyMin: 20 * time.Millisecond, LatencyMax: 40 * time.Millisecond}})
 	if err != nil {
@@ -367,10 +403,7 @@ func importCSV(ctx context.Context, a *core.App, sv flussi.Servizio, cfs []strin
 	for i, cf := range cfs {
 		fmt.Fprintf(&sb, "%s;Avviso TARI 2026 n. %d;%s\n", cf, i+1, benchText)
 	}
-	f, l, err := a.Flussi.Importa(ctx, benchOp, sv, "bench.csv", strings.NewReader(sb.String()), flussi.OpzioniImport{}, flussi.DatiFlusso{})
-	if err != nil && l != nil && len(l.Errori) > 0 {
-		return f, fmt.Errorf("%w: %v", err, l.Errori[0])
-	}
+	f, _, err := a.Flussi.Importa(ctx, benchOp, sv, "bench.csv", strings.NewReader(sb.String()), flussi.OpzioniImport{}, flussi.DatiFlusso{})
 	return f, err
 }
 
@@ -494,7 +527,8 @@ func (b *bench) archive(n int) ([]benchRow, error) {
 		{"nessun filtro", flussi.FiltroNotifiche{}},
 		{"codice fiscale", flussi.FiltroNotifiche{CodiceFiscale: cfs[123]}},
 		{"stato invio Errore", flussi.FiltroNotifiche{StatoInvio: "ERRORE"}},
-		{"oggetto contiene", flussi.FiltroNotifiche{Oggetto: "n. 99999"}},
+		{"oggetto contiene, 11 righe", flussi.FiltroNotifiche{Oggetto: "n. 99999"}},
+		{"oggetto contiene, 111.111 righe", flussi.FiltroNotifiche{Oggetto: "n. 9"}},
 	}
 	for _, c := range cases {
 		best := time.Duration(math.MaxInt64)
@@ -508,8 +542,36 @@ func (b *bench) archive(n int) ([]benchRow, error) {
 			}
 			best = min(best, time.Since(start))
 		}
-		out = append(out, benchRow{what: fmt.Sprintf("archivio di %d notifiche, prima pagina (%s)", n, c.name), measure: "conteggio + 200 righe",
-			value: fmt.Sprintf("%d ms", best.Milliseconds()), baseline: "—", ratio: "—", target: "≤ 100 ms"})
+		row := benchRow{what: fmt.Sprintf("archivio di %d notifiche, prima pagina (%s)", n, c.name), measure: "conteggio + 200 righe",
+			value: fmt.Sprintf("%d ms", best.Milliseconds()), baseline: "—", ratio: "—", target: "≤ 100 ms"}
+		if c.f.Oggetto != "" {
+			base, err := likeScan(b.ctx, a, c.f.Oggetto)
+			if err != nil {
+				return nil, err
+			}
+			row.baseline = fmt.Sprintf("%d ms (LIKE '%%…%%')", base.Milliseconds())
+			row.ratio = ratio(base.Seconds(), best.Seconds())
+		}
+		out = append(out, row)
 	}
 	return out, nil
+}
+
+// likeScan is the subject search without the trigram index: LIKE reads
+// every subject, for the count and for a page of rare matches.
+func likeScan(ctx context.Context, a *core.App, term string) (time.Duration, error) {
+	arg := "%" + strings.ToLower(term) + "%"
+	start := time.Now()
+	var n int
+	if err := a.DB.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM notifiche WHERE LOWER(oggetto) LIKE ?`, arg).Scan(&n); err != nil {
+		return 0, err
+	}
+	rows, err := a.DB.Reader().QueryContext(ctx, `SELECT id, oggetto FROM notifiche WHERE LOWER(oggetto) LIKE ? ORDER BY id DESC LIMIT 200`, arg)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+	}
+	return time.Since(start), rows.Err()
 }

@@ -106,8 +106,11 @@ func (s *Service) CreaFlusso(ctx context.Context, by operatori.Operatore, sv Ser
 	return s.Flusso(ctx, uuid.MustParse(f.UUID))
 }
 
+// notificaRow makes a notification's row. Its UUID is a version 7 one
+// (time-ordered): a flow's UUIDs land next to each other in the unique
+// index, where random ones would touch a different page of it per row.
 func notificaRow(servizioID int64, r Riga, impronta string) store.Notifica {
-	return store.Notifica{UUID: uuid.NewString(), Riga: r.Numero, ServizioID: servizioID, CodiceFiscale: r.CodiceFiscale,
+	return store.Notifica{UUID: uuid.Must(uuid.NewV7()).String(), Riga: r.Numero, ServizioID: servizioID, CodiceFiscale: r.CodiceFiscale,
 		Oggetto: r.Oggetto, Contenuto: r.Contenuto, Scadenza: r.Scadenza, Importo: r.Importo, CodiceAvviso: r.CodiceAvviso,
 		PagaDopoScadenza: r.PagaDopoScadenza, Impronta: impronta, StatoInvio: string(DaInviare)}
 }

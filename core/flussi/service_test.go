@@ -38,7 +38,7 @@ type env struct {
 
 // newEnv is a temp database with the sandbox's STANDARD TARI service
 // configured, and the flussi service over it.
-func newEnv(t *testing.T, cfg sandbox.Config, opt flussi.Options) *env {
+func newEnv(t testing.TB, cfg sandbox.Config, opt flussi.Options) *env {
 	t.Helper()
 	ctx := context.Background()
 	if cfg.Seed == 0 {
