@@ -22,3 +22,8 @@ END;
 -- the fingerprints of the whole archive costs more on every import than it
 -- saves.
 DROP INDEX notifiche_impronta;
+
+-- A flow's notifications in file order (the rowid follows the index key):
+-- its export and its list page by "flusso_id = ? AND id > ?" without
+-- sorting the flow at every page.
+CREATE INDEX notifiche_flusso_ordine ON notifiche (flusso_id);
