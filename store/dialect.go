@@ -27,3 +27,10 @@ func (db *DB) Backup(ctx context.Context, out string) error {
 func isUniqueViolation(err error) bool {
 	return err != nil && strings.Contains(err.Error(), "UNIQUE constraint failed")
 }
+
+// IsBusy reports a write that gave up waiting for another connection (in
+// this process or another) to release the database: SQLITE_BUSY after the
+// busy timeout. Retrying later is safe; the transaction was rolled back.
+func IsBusy(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "SQLITE_BUSY") || strings.Contains(err.Error(), "database is locked"))
+}

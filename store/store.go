@@ -15,6 +15,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"time"
 
 	_ "modernc.org/sqlite" // registers the "sqlite" driver (pure Go, no CGO)
 )
@@ -64,9 +65,14 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
+// BusyTimeout is how long a write waits for another connection (or
+// process) holding the database before failing with SQLITE_BUSY. Set it
+// before Open; tests shorten it.
+var BusyTimeout = 10 * time.Second
+
 func dsn(path string, readOnly bool) string {
 	q := url.Values{}
-	q.Add("_pragma", "busy_timeout(10000)")
+	q.Add("_pragma", fmt.Sprintf("busy_timeout(%d)", BusyTimeout.Milliseconds()))
 	q.Add("_pragma", "foreign_keys(1)")
 	q.Add("_pragma", "journal_mode(WAL)")
 	q.Add("_pragma", "synchronous(NORMAL)")

@@ -691,3 +691,59 @@ func TestPauseFromAnotherSession(t *testing.T) {
 		t.Fatalf("after resume: %+v, %d calls", j, rm.total)
 	}
 }
+
+// A second writer (another Sportello, the CLI) holding the database past
+// the busy timeout does not end the job: the cycle is tried again and every
+// item is still done exactly once.
+func TestBusyDatabaseDoesNotStopTheJob(t *testing.T) {
+	old := store.BusyTimeout
+	store.BusyTimeout = 50 * time.Millisecond
+	t.Cleanup(func() { store.BusyTimeout = old })
+	path := filepath.Join(t.TempDir(), "jobs.db")
+	db, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	other, err := store.Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { other.Close() })
+
+	e := New(db, fastOptions())
+	id := create(t, e, 300)
+	rm := newRemote()
+	var once sync.Once
+	held := make(chan struct{})
+	err = e.Run(context.Background(), id, sendHandler{remote: rm}, func(p Progress) {
+		once.Do(func() {
+			go func() {
+				// Hold the write lock for 6 busy timeouts.
+				other.Write(context.Background(), "altro", func(tx *store.Tx) error {
+					close(held)
+					time.Sleep(300 * time.Millisecond)
+					return nil
+				})
+			}()
+			<-held
+		})
+	})
+	if err != nil {
+		t.Fatalf("run ended with %v", err)
+	}
+	select {
+	case <-held:
+	default:
+		t.Fatal("the database was never held")
+	}
+	j := status(t, e, id)
+	if j.State != Done || j.Counts.Done != 300 {
+		t.Fatalf("job after run: %+v", j.Counts)
+	}
+	for _, k := range keys(300) {
+		if n := rm.count(k); n != 1 {
+			t.Fatalf("%s called %d times", k, n)
+		}
+	}
+}

@@ -37,6 +37,11 @@ type result struct {
 
 type stopReason int
 
+// maxBusyCycles bounds how many times in a row a cycle is retried when the
+// database stays locked by another process (each try waits the store's
+// busy timeout first).
+const maxBusyCycles = 12
+
 const (
 	going stopReason = iota
 	stopPaused
@@ -256,15 +261,26 @@ func (r *run) loop(ctx context.Context) error {
 	defer timer.Stop()
 	ctxDone := ctx.Done()
 	kicked := true
+	busy := 0
 	for {
 		now := time.Now()
 		r.dispatchDelayed(now)
 		if kicked || r.needCycle(now) {
 			kicked = false
 			final, err := r.cycle(wctx, now)
+			if store.IsBusy(err) && busy < maxBusyCycles {
+				// Another process (a second Sportello, the CLI) held the
+				// database past the busy timeout: what is done is still in
+				// r.buf, so try the same cycle again rather than give up.
+				busy++
+				time.Sleep(time.Duration(busy) * 100 * time.Millisecond)
+				kicked = true
+				continue
+			}
 			if err != nil {
 				return finish(fmt.Errorf("lavoro %s interrotto: %w", r.id, err))
 			}
+			busy = 0
 			if final {
 				finish(nil)
 				switch {
@@ -560,6 +576,11 @@ func (r *run) cycle(ctx context.Context, now time.Time) (final bool, err error) 
 		return tx.SaveJobRun(ctx, j.ID, string(state), r.token, tx.Now.Add(r.opt.LeaseTTL))
 	})
 	if err != nil {
+		if reconcile {
+			r.mu.Lock()
+			r.reconcile = true
+			r.mu.Unlock()
+		}
 		return false, err
 	}
 
