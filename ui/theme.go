@@ -16,6 +16,10 @@ type sportelloTheme struct{}
 var (
 	paBlue       = color.NRGBA{R: 0x0B, G: 0x5F, B: 0xA5, A: 0xFF}
 	readOnlyText = color.NRGBA{R: 0x3A, G: 0x3F, B: 0x45, A: 0xFF}
+	// Outcome lines ("Flusso importato: …") are text on white: Fyne's bright
+	// green and orange are unreadable there, Bootstrap Italia's are not.
+	successGreen = color.NRGBA{R: 0x00, G: 0x87, B: 0x58, A: 0xFF}
+	warningOchre = color.NRGBA{R: 0xA6, G: 0x63, B: 0x00, A: 0xFF}
 )
 
 func (sportelloTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Color {
@@ -27,6 +31,10 @@ func (sportelloTheme) Color(n fyne.ThemeColorName, _ fyne.ThemeVariant) color.Co
 		return paBlue
 	case theme.ColorNameDisabled:
 		return readOnlyText
+	case theme.ColorNameSuccess:
+		return successGreen
+	case theme.ColorNameWarning:
+		return warningOchre
 	}
 	return theme.DefaultTheme().Color(n, theme.VariantLight)
 }
