@@ -184,7 +184,7 @@ type Progress struct {
 	State State
 	Counts
 	Total     int
-	Rate      float64       // items concluded per second over the last seconds
+	Rate      float64       // items concluded per second over the last 15 seconds
 	Elapsed   time.Duration // since this Run started
 	HeldUntil time.Time     // the remote asked to wait until then (zero if not)
 }

@@ -623,7 +623,9 @@ func (r *run) emit(force bool) {
 	r.lastEmit = now
 	n := r.counts.Done + r.counts.Failed + r.counts.Uncertain
 	r.samples = append(r.samples, sample{now, n})
-	for len(r.samples) > 2 && now.Sub(r.samples[0].at) > 5*time.Second {
+	// Over 15 s: a rate-limited send goes in bursts (a window's worth of
+	// calls, then a wait), which a shorter window shows as 0 or 200 a second.
+	for len(r.samples) > 2 && now.Sub(r.samples[0].at) > 15*time.Second {
 		r.samples = r.samples[1:]
 	}
 	var rate float64
