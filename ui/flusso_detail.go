@@ -439,11 +439,7 @@ func (u *UI) inviaFlusso(d *flussoDetail) {
 			dlg.SetProgress(fatti, p.Total, lang.L("Destinatari verificati: {{.Fatti}} di {{.Totale}}",
 				map[string]any{"Fatti": widgets.FormatInt(fatti), "Totale": widgets.FormatInt(p.Total)}))
 		})
-		if err != nil {
-			dlg.Fail(err)
-		} else {
-			dlg.Done()
-		}
+		dlg.End(err)
 		return func() {
 			u.ricaricaFlusso(d)
 			if err != nil {

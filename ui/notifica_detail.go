@@ -146,11 +146,7 @@ func (u *UI) verificaStato(d *notificaDetail) {
 	d.VerificaStato.Disable()
 	u.appIO().bg.Go(func() func() {
 		n, err := u.Core.Flussi.VerificaStato(ctx, op, d.ID)
-		if err != nil {
-			dlg.Fail(err)
-		} else {
-			dlg.Done()
-		}
+		dlg.End(err)
 		return func() {
 			if err != nil {
 				setEnabled(d.VerificaStato, d.Notifica.IDMessaggio != "")

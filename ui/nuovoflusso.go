@@ -269,11 +269,7 @@ func (u *UI) verificaFile(w *nuovoFlusso) {
 		if ctx.Err() != nil {
 			err = ctx.Err()
 		}
-		if err != nil {
-			dlg.Fail(err)
-		} else {
-			dlg.Done()
-		}
+		dlg.End(err)
 		return func() {
 			if err != nil {
 				w.Lettura = nil

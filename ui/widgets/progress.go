@@ -91,6 +91,9 @@ func (d *ProgressDialog) Done() { d.finish(nil) }
 // Fail closes the dialog and shows err, unless the clerk cancelled.
 func (d *ProgressDialog) Fail(err error) { d.finish(err) }
 
+// End is Done when err is nil, Fail otherwise: the last line of a work.
+func (d *ProgressDialog) End(err error) { d.finish(err) }
+
 func (d *ProgressDialog) finish(err error) {
 	d.once.Do(func() {
 		fyne.Do(func() {
