@@ -302,7 +302,7 @@ func (s *Service) concludi(ctx context.Context, by operatori.Operatore, id uuid.
 			}
 			stato = Inviato
 			if len(parts) > 0 {
-				stato, errore = InvioIncompleto, "notifiche "+strings.Join(parts, ", ")
+				stato, errore = InvioIncompleto, "notifiche: "+strings.Join(parts, ", ")
 			}
 		}
 	}
