@@ -9,7 +9,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -48,16 +47,7 @@ func databaseView(u *UI) fyne.CanvasObject {
 	}
 	s.Backup = widget.NewButtonWithIcon(lang.L("Copia di sicurezza…"), theme.DownloadIcon(), func() {
 		name := fmt.Sprintf("sportello-%s.db", time.Now().Format("2006-01-02-1504"))
-		d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
-			if err != nil || w == nil {
-				return
-			}
-			out := w.URI().Path()
-			w.Close()
-			u.backupTo(s, out)
-		}, u.Win)
-		d.SetFileName(name)
-		d.Show()
+		widgets.ShowFileSave(u.Win, name, []string{".db"}, func(out string) { u.backupTo(s, out) })
 	})
 	u.database = s
 

@@ -12,10 +12,8 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -460,45 +458,12 @@ func scriviTracciato(path string) error {
 
 func (w *nuovoFlusso) chooseOpen(win fyne.Window) func(chosen func(string)) {
 	return func(chosen func(string)) {
-		d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
-			if err != nil {
-				widgets.ShowError(win, err)
-				return
-			}
-			if r == nil {
-				return
-			}
-			path := r.URI().Path()
-			_ = r.Close()
-			chosen(path)
-		}, win)
-		d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv"}))
-		d.SetConfirmText(lang.L("Apri"))
-		d.SetDismissText(lang.L("Annulla"))
-		d.Resize(fyne.NewSize(800, 560))
-		d.Show()
+		widgets.ShowFileOpen(win, []string{".xlsx", ".csv"}, chosen)
 	}
 }
 
 func (w *nuovoFlusso) chooseSave(win fyne.Window) func(string, func(string)) {
 	return func(suggested string, chosen func(string)) {
-		d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
-			if err != nil {
-				widgets.ShowError(win, err)
-				return
-			}
-			if wc == nil {
-				return
-			}
-			path := wc.URI().Path()
-			_ = wc.Close()
-			chosen(path)
-		}, win)
-		d.SetFileName(suggested)
-		d.SetFilter(storage.NewExtensionFileFilter([]string{".xlsx", ".csv"}))
-		d.SetConfirmText(lang.L("Salva"))
-		d.SetDismissText(lang.L("Annulla"))
-		d.Resize(fyne.NewSize(800, 560))
-		d.Show()
+		widgets.ShowFileSave(win, suggested, []string{".xlsx", ".csv"}, chosen)
 	}
 }

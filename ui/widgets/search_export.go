@@ -60,9 +60,20 @@ func (p *SearchPanel) Export() {
 }
 
 func (p *SearchPanel) chooseFile(suggested string, chosen func(string)) {
+	var exts []string
+	if ext := filepath.Ext(suggested); ext != "" {
+		exts = []string{ext}
+	}
+	ShowFileSave(p.win, suggested, exts, chosen)
+}
+
+// ShowFileSave asks where to save a file (suggested name, allowed
+// extensions) and calls chosen with the path; not at all if the clerk
+// gives up.
+func ShowFileSave(win fyne.Window, suggested string, exts []string, chosen func(path string)) *dialog.FileDialog {
 	d := dialog.NewFileSave(func(w fyne.URIWriteCloser, err error) {
 		if err != nil {
-			ShowError(p.win, err)
+			ShowError(win, err)
 			return
 		}
 		if w == nil {
@@ -71,15 +82,43 @@ func (p *SearchPanel) chooseFile(suggested string, chosen func(string)) {
 		path := w.URI().Path()
 		_ = w.Close()
 		chosen(path)
-	}, p.win)
+	}, win)
 	d.SetFileName(suggested)
-	if ext := filepath.Ext(suggested); ext != "" {
-		d.SetFilter(storage.NewExtensionFileFilter([]string{ext}))
-	}
 	d.SetConfirmText(lang.L("Salva"))
+	showFileDialog(d, exts)
+	return d
+}
+
+// ShowFileOpen asks for a file to read among the allowed extensions and
+// calls chosen with its path.
+func ShowFileOpen(win fyne.Window, exts []string, chosen func(path string)) *dialog.FileDialog {
+	d := dialog.NewFileOpen(func(r fyne.URIReadCloser, err error) {
+		if err != nil {
+			ShowError(win, err)
+			return
+		}
+		if r == nil {
+			return
+		}
+		path := r.URI().Path()
+		_ = r.Close()
+		chosen(path)
+	}, win)
+	d.SetConfirmText(lang.L("Apri"))
+	showFileDialog(d, exts)
+	return d
+}
+
+func showFileDialog(d *dialog.FileDialog, exts []string) {
+	if len(exts) > 0 {
+		d.SetFilter(storage.NewExtensionFileFilter(exts))
+	}
 	d.SetDismissText(lang.L("Annulla"))
-	d.Resize(fyne.NewSize(800, 560))
+	// Show before Resize: Fyne's file dialog builds its window in Show, and
+	// resizing it earlier dereferences nil (a crash of the real app that
+	// the headless tests, which replace the dialog, never saw).
 	d.Show()
+	d.Resize(fyne.NewSize(800, 560))
 }
 
 // ExportXLSX is the usual ExportFunc: it pages through src (1000 rows at a

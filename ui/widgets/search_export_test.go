@@ -60,3 +60,19 @@ func TestSearchPanelWithoutExporterHasNoButton(t *testing.T) {
 		t.Fatal("Esporta Excel without an exporter")
 	}
 }
+
+// Esporta Excel without a replaced ChooseFile opens Fyne's real save
+// dialog (it once crashed the app: resized before shown).
+func TestSearchPanelExportOpensTheSaveDialog(t *testing.T) {
+	p, w := newTestPanel(t, &fakeSource{n: 10}, SearchConfig{Export: ExportXLSX(&fakeSource{n: 10}, "Pratiche", testColumns)})
+	test.Tap(p.Elenca)
+	p.Wait()
+	test.Tap(p.Esporta)
+	if w.Canvas().Overlays().Top() == nil {
+		t.Fatal("no save dialog shown")
+	}
+	d := ShowFileOpen(w, []string{".xlsx"}, func(string) {})
+	if d == nil || w.Canvas().Overlays().Top() == nil {
+		t.Fatal("no open dialog shown")
+	}
+}
