@@ -229,6 +229,28 @@ func canaleLabel(code string) string {
 	return l + " (" + code + ")"
 }
 
+// servizioFiltro is the service ID of a filter's service name: 0 for any,
+// -1 for a name no longer configured (nothing matches).
+func servizioFiltro(byName map[string]int64, nome string) int64 {
+	if nome == "" {
+		return 0
+	}
+	if id, ok := byName[nome]; ok {
+		return id
+	}
+	return -1
+}
+
+// intervallo is the "Data da" / "Data a" filter as [dal, al): al is the
+// start of the day after the one chosen.
+func intervallo(f widgets.Filter) (dal, al time.Time) {
+	dal = giorno(f["dal"])
+	if a := giorno(f["al"]); !a.IsZero() {
+		al = a.AddDate(0, 0, 1)
+	}
+	return dal, al
+}
+
 // giorno reads a filter date (yyyy-mm-dd) as the start of that day in Italy.
 func giorno(iso string) time.Time {
 	t, err := time.ParseInLocation("2006-01-02", iso, widgets.Zone)

@@ -51,19 +51,11 @@ type flussiSource struct {
 
 func (s flussiSource) filtro(f widgets.Filter) flussi.FiltroFlussi {
 	fl := flussi.FiltroFlussi{Note: f["note"], UUID: strings.ToLower(f["uuid"])}
-	if v := f["servizio"]; v != "" {
-		fl.ServizioID = s.servizi[v]
-		if fl.ServizioID == 0 {
-			fl.ServizioID = -1
-		}
-	}
+	fl.ServizioID = servizioFiltro(s.servizi, f["servizio"])
 	if v := f["stato"]; v != "" {
 		fl.Stato = string(flussi.StatoFlussoByLabel(v))
 	}
-	fl.Dal = giorno(f["dal"])
-	if al := giorno(f["al"]); !al.IsZero() {
-		fl.Al = al.AddDate(0, 0, 1)
-	}
+	fl.Dal, fl.Al = intervallo(f)
 	return fl
 }
 

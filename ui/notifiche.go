@@ -57,22 +57,14 @@ func (s notificheSource) filtro(f widgets.Filter) flussi.FiltroNotifiche {
 	if v := f["cf"]; v != "" {
 		fl.CodiceFiscale = strings.ToUpper(v)
 	}
-	if v := f["servizio"]; v != "" {
-		fl.ServizioID = s.servizi[v]
-		if fl.ServizioID == 0 {
-			fl.ServizioID = -1 // a service since deleted: nothing matches
-		}
-	}
+	fl.ServizioID = servizioFiltro(s.servizi, f["servizio"])
 	if v := f["invio"]; v != "" {
 		fl.StatoInvio = string(flussi.StatoInvioByLabel(v))
 	}
 	if v := f["consegna"]; v != "" {
 		fl.StatoConsegna = consegnaByLabel(v)
 	}
-	fl.Dal = giorno(f["dal"])
-	if al := giorno(f["al"]); !al.IsZero() {
-		fl.Al = al.AddDate(0, 0, 1)
-	}
+	fl.Dal, fl.Al = intervallo(f)
 	if v := f["oggetto"]; v != "" {
 		fl.Oggetto = v
 	}
