@@ -99,7 +99,11 @@ func (s notificheSource) export(ctx context.Context, f widgets.Filter, path stri
 		return err
 	}
 	defer os.Remove(tmp.Name())
-	err = s.u.Core.Flussi.EsportaNotifiche(ctx, s.filtro(f), tmp, "xlsx", func(done, total int) {
+	formato := "xlsx"
+	if widgets.IsCSV(path) {
+		formato = "csv"
+	}
+	err = s.u.Core.Flussi.EsportaNotifiche(ctx, s.filtro(f), tmp, formato, func(done, total int) {
 		report(done, total, lang.L("Righe esportate: {{.Fatte}} di {{.Totale}}",
 			map[string]any{"Fatte": widgets.FormatInt(done), "Totale": widgets.FormatInt(total)}))
 	})

@@ -132,6 +132,15 @@ func TestArchivioNuovaNotificaInviataEVerificata(t *testing.T) {
 	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
 		t.Fatalf("export: %v (%s)", err, s.Panel.ExportStatus.Text)
 	}
+	// Named .csv, the same export is a CSV for spreadsheets (BOM, ';').
+	outCSV := filepath.Join(t.TempDir(), "notifiche.csv")
+	s.Panel.ChooseFile = func(_ string, chosen func(string)) { chosen(outCSV) }
+	test.Tap(s.Panel.Esporta)
+	e.wait(s.Panel)
+	b, err := os.ReadFile(outCSV)
+	if err != nil || !strings.HasPrefix(string(b), "\ufeffUUID;") || !strings.Contains(string(b), cf) {
+		t.Fatalf("CSV export: %v %.80q", err, b)
+	}
 }
 
 func TestArchivioDestinatarioNonRaggiungibile(t *testing.T) {

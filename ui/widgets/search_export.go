@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -60,12 +61,11 @@ func (p *SearchPanel) Export() {
 }
 
 func (p *SearchPanel) chooseFile(suggested string, chosen func(string)) {
-	var exts []string
-	if ext := filepath.Ext(suggested); ext != "" {
-		exts = []string{ext}
-	}
-	ShowFileSave(p.win, suggested, exts, chosen)
+	ShowFileSave(p.win, suggested, []string{".xlsx", ".csv"}, chosen)
 }
+
+// IsCSV tells an export named .csv from an Excel one.
+func IsCSV(path string) bool { return strings.EqualFold(filepath.Ext(path), ".csv") }
 
 // ShowFileSave asks where to save a file (suggested name, allowed
 // extensions) and calls chosen with the path; not at all if the clerk
@@ -121,10 +121,11 @@ func showFileDialog(d *dialog.FileDialog, exts []string) {
 	d.Resize(fyne.NewSize(800, 560))
 }
 
-// ExportXLSX is the usual ExportFunc: it pages through src (1000 rows at a
-// time) and writes an Excel file with cols, reporting progress. The file
+// ExportFile is the usual ExportFunc: it pages through src (1000 rows at a
+// time) and writes an Excel file with cols — or a CSV one when the clerk
+// names it .csv —, reporting progress. The file
 // appears at path only when complete.
-func ExportXLSX(src Source, sheet string, cols []Column) ExportFunc {
+func ExportFile(src Source, sheet string, cols []Column) ExportFunc {
 	tcols := make([]tabelle.Column, len(cols))
 	for i, c := range cols {
 		tcols[i] = tabelle.Column{Title: c.Title, Kind: c.Kind}
@@ -141,7 +142,12 @@ func ExportXLSX(src Source, sheet string, cols []Column) ExportFunc {
 		}
 		defer os.Remove(tmp.Name())
 		rows := &sourceRows{ctx: ctx, src: src, f: f, total: total, report: report}
-		if err := tabelle.WriteXLSX(tmp, sheet, tcols, rows); err != nil {
+		if IsCSV(path) {
+			err = tabelle.WriteCSV(tmp, tcols, rows, tabelle.CSVOptions{})
+		} else {
+			err = tabelle.WriteXLSX(tmp, sheet, tcols, rows)
+		}
+		if err != nil {
 			tmp.Close()
 			return err
 		}

@@ -15,7 +15,7 @@ func TestSearchPanelExport(t *testing.T) {
 	var gotPath string
 	cfg := SearchConfig{Export: func(ctx context.Context, f Filter, path string) error {
 		gotFilter, gotPath = f, path
-		return ExportXLSX(src, "Pratiche", testColumns)(ctx, f, path)
+		return ExportFile(src, "Pratiche", testColumns)(ctx, f, path)
 	}}
 	p, _ := newTestPanel(t, src, cfg)
 	if p.Esporta == nil {
@@ -64,7 +64,7 @@ func TestSearchPanelWithoutExporterHasNoButton(t *testing.T) {
 // Esporta Excel without a replaced ChooseFile opens Fyne's real save
 // dialog (it once crashed the app: resized before shown).
 func TestSearchPanelExportOpensTheSaveDialog(t *testing.T) {
-	p, w := newTestPanel(t, &fakeSource{n: 10}, SearchConfig{Export: ExportXLSX(&fakeSource{n: 10}, "Pratiche", testColumns)})
+	p, w := newTestPanel(t, &fakeSource{n: 10}, SearchConfig{Export: ExportFile(&fakeSource{n: 10}, "Pratiche", testColumns)})
 	test.Tap(p.Elenca)
 	p.Wait()
 	test.Tap(p.Esporta)
