@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/google/uuid"
@@ -211,25 +212,52 @@ func (s *Service) AggiornaStati(ctx context.Context, every time.Duration, limit 
 	if err != nil || len(ns) == 0 {
 		return 0, err
 	}
-	done := 0
+	// One account per service, looked up once (settings and keyring), and
+	// Concurrency calls at a time: one by one, latency and the write after
+	// each call held a 10,000-notification refresh to a third of the quota.
+	accounts := map[int64]*account{}
 	var errs []error
 	for _, n := range ns {
-		if ctx.Err() != nil {
-			break
+		if _, ok := accounts[n.ServizioID]; ok {
+			continue
 		}
 		a, err := s.account(ctx, n.ServizioID)
 		if err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		if err := s.aggiorna(ctx, "sistema", a, n); err != nil {
-			if !errors.Is(err, appio.ErrMessageNotFound) {
-				errs = append(errs, err)
-			}
-			continue
-		}
-		done++
+		accounts[n.ServizioID] = a
 	}
+	var (
+		mu   sync.Mutex
+		done int
+		wg   sync.WaitGroup
+		next = make(chan store.Notifica)
+	)
+	for range s.opt.Concurrency {
+		wg.Go(func() {
+			for n := range next {
+				err := s.aggiorna(ctx, "sistema", accounts[n.ServizioID], n)
+				mu.Lock()
+				switch {
+				case err == nil:
+					done++
+				case !errors.Is(err, appio.ErrMessageNotFound):
+					errs = append(errs, err)
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	for _, n := range ns {
+		if ctx.Err() != nil {
+			break
+		}
+		if accounts[n.ServizioID] != nil {
+			next <- n
+		}
+	}
+	close(next)
+	wg.Wait()
 	if len(errs) > 0 {
 		return done, fmt.Errorf("%d verifiche non riuscite, la prima: %w", len(errs), errs[0])
 	}
