@@ -465,3 +465,62 @@ func TestRipresaInvioInterrotto(t *testing.T) {
 		t.Fatal("resume offered twice")
 	}
 }
+
+// Notifications whose send failed with a 5xx end "Esito incerto"; the
+// flow is "Invio incompleto" and, only after the operator confirms,
+// «Reinvia incerte» sends them again.
+func TestReinviaIncerte(t *testing.T) {
+	e := newIOEnv(t, operatori.RuoloOperatoreInvio, sandbox.Config{})
+	u := e.u
+	ctx := context.Background()
+	cfs := e.cittadini(t, 10, sandbox.CitizenEnabled)
+	var b strings.Builder
+	b.WriteString("codice_fiscale;oggetto;contenuto\n")
+	for i, cf := range cfs {
+		fmt.Fprintf(&b, "%s;Avviso TARI 2026 n. %d;%s\n", cf, i+1, testoAvviso)
+	}
+	f, _, err := u.Core.Flussi.Importa(ctx, e.op, e.sv, "f.csv", strings.NewReader(b.String()), flussi.OpzioniImport{}, flussi.DatiFlusso{Note: "incerte"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.Core.Flussi.Attiva(ctx, e.op, f.UUID); err != nil {
+		t.Fatal(err)
+	}
+	u.Open("flussi")
+	s := u.flussi
+	e.wait(s.Panel)
+	u.showFlusso(s, f.UUID)
+	e.wait()
+	d := s.Detail
+	test.Tap(d.Invia)
+	e.wait()
+	if d.Conferma == nil {
+		t.Fatal("no confirmation")
+	}
+	// The recipients are checked; the first three sends get a 500.
+	e.sb.InjectFaults(sandbox.Fault{Kind: sandbox.Fault500}, sandbox.Fault{Kind: sandbox.Fault500}, sandbox.Fault{Kind: sandbox.Fault500})
+	test.Tap(d.Conferma.Si)
+	e.wait(d.Notifiche)
+	if d.Flusso.Stato != flussi.InvioIncompleto || d.Invio[flussi.EsitoIncerto].Text != "3" || d.Invio[flussi.Inviata].Text != "7" {
+		t.Fatalf("after the send: %s, incerte %s, inviate %s", d.Flusso.Stato, d.Invio[flussi.EsitoIncerto].Text, d.Invio[flussi.Inviata].Text)
+	}
+	if e.sb.Stats().IO.Messages != 7 {
+		t.Fatalf("sandbox has %d messages", e.sb.Stats().IO.Messages)
+	}
+	if d.ReinviaIncerte.Disabled() || !d.RiprovaFalliti.Disabled() {
+		t.Fatal("Reinvia incerte not offered (or Riprova falliti offered with no failures)")
+	}
+	test.Tap(d.ReinviaIncerte)
+	if d.Conferma == nil || !strings.HasPrefix(d.Conferma.Message.Text, "Reinviare le 3 notifiche con esito incerto?") ||
+		!strings.Contains(d.Conferma.Message.Text, "due volte") {
+		t.Fatalf("re-send asked without the warning: %+v", d.Conferma)
+	}
+	test.Tap(d.Conferma.Si)
+	e.wait(d.Notifiche)
+	if d.Flusso.Stato != flussi.Inviato || d.Invio[flussi.Inviata].Text != "10" || d.Invio[flussi.EsitoIncerto].Text != "0" {
+		t.Fatalf("after Reinvia incerte: %s, inviate %s (%s)", d.Flusso.Stato, d.Invio[flussi.Inviata].Text, d.Esito.Text)
+	}
+	if st := e.sb.Stats(); st.IO.Messages != 10 || st.IO.Duplicates != 0 {
+		t.Fatalf("sandbox: %d messages, %d duplicates", st.IO.Messages, st.IO.Duplicates)
+	}
+}
