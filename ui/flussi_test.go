@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -471,27 +472,7 @@ func TestRipresaInvioInterrotto(t *testing.T) {
 // «Reinvia incerte» sends them again.
 func TestReinviaIncerte(t *testing.T) {
 	e := newIOEnv(t, operatori.RuoloOperatoreInvio, sandbox.Config{})
-	u := e.u
-	ctx := context.Background()
-	cfs := e.cittadini(t, 10, sandbox.CitizenEnabled)
-	var b strings.Builder
-	b.WriteString("codice_fiscale;oggetto;contenuto\n")
-	for i, cf := range cfs {
-		fmt.Fprintf(&b, "%s;Avviso TARI 2026 n. %d;%s\n", cf, i+1, testoAvviso)
-	}
-	f, _, err := u.Core.Flussi.Importa(ctx, e.op, e.sv, "f.csv", strings.NewReader(b.String()), flussi.OpzioniImport{}, flussi.DatiFlusso{Note: "incerte"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := u.Core.Flussi.Attiva(ctx, e.op, f.UUID); err != nil {
-		t.Fatal(err)
-	}
-	u.Open("flussi")
-	s := u.flussi
-	e.wait(s.Panel)
-	u.showFlusso(s, f.UUID)
-	e.wait()
-	d := s.Detail
+	d := e.flussoAttivo(t, 10, "incerte")
 	test.Tap(d.Invia)
 	e.wait()
 	if d.Conferma == nil {
@@ -522,5 +503,103 @@ func TestReinviaIncerte(t *testing.T) {
 	}
 	if st := e.sb.Stats(); st.IO.Messages != 10 || st.IO.Duplicates != 0 {
 		t.Fatalf("sandbox: %d messages, %d duplicates", st.IO.Messages, st.IO.Duplicates)
+	}
+}
+
+// «Pausa» stops a send after the calls in flight; «Riprendi» finishes it,
+// sending nothing twice.
+func TestPausaRiprendi(t *testing.T) {
+	e := newIOEnv(t, operatori.RuoloOperatoreInvio, sandbox.Config{Faults: sandbox.Faults{LatencyMin: 100 * time.Millisecond, LatencyMax: 100 * time.Millisecond}})
+	d := e.flussoAttivo(t, 60, "pausa")
+	test.Tap(d.Invia)
+	e.wait()
+	test.Tap(d.Conferma.Si)
+	// Pause once the first messages have arrived.
+	for deadline := time.Now().Add(10 * time.Second); e.sb.Stats().IO.Messages == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the send did not start")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	if d.Pausa.Disabled() {
+		t.Fatal("Pausa disabled while sending")
+	}
+	test.Tap(d.Pausa)
+	e.wait(d.Notifiche)
+	inviate := e.sb.Stats().IO.Messages
+	if d.Flusso.Stato != flussi.InInvio || !strings.HasPrefix(d.Esito.Text, "Invio sospeso") || inviate >= 60 {
+		t.Fatalf("after Pausa: %s, %q, %d sent", d.Flusso.Stato, d.Esito.Text, inviate)
+	}
+	if !d.Riprendi.Visible() || d.Riprendi.Disabled() {
+		t.Fatal("Riprendi not offered")
+	}
+	test.Tap(d.Riprendi)
+	e.wait(d.Notifiche)
+	if d.Flusso.Stato != flussi.Inviato || d.Invio[flussi.Inviata].Text != "60" {
+		t.Fatalf("after Riprendi: %s, inviate %s (%s)", d.Flusso.Stato, d.Invio[flussi.Inviata].Text, d.Esito.Text)
+	}
+	if st := e.sb.Stats(); st.IO.Messages != 60 || st.IO.Duplicates != 0 {
+		t.Fatalf("sandbox: %d messages, %d duplicates", st.IO.Messages, st.IO.Duplicates)
+	}
+}
+
+// flussoAttivo imports a flow of n reachable citizens, activates it and
+// opens its detail in Gestione Flussi.
+func (e *ioEnv) flussoAttivo(t *testing.T, n int, note string) *flussoDetail {
+	t.Helper()
+	u, ctx := e.u, context.Background()
+	var b strings.Builder
+	b.WriteString("codice_fiscale;oggetto;contenuto\n")
+	for i, cf := range e.cittadini(t, n, sandbox.CitizenEnabled) {
+		fmt.Fprintf(&b, "%s;Avviso TARI 2026 n. %d;%s\n", cf, i+1, testoAvviso)
+	}
+	f, _, err := u.Core.Flussi.Importa(ctx, e.op, e.sv, "f.csv", strings.NewReader(b.String()), flussi.OpzioniImport{}, flussi.DatiFlusso{Note: note})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.Core.Flussi.Attiva(ctx, e.op, f.UUID); err != nil {
+		t.Fatal(err)
+	}
+	u.Open("flussi")
+	e.wait(u.flussi.Panel)
+	u.showFlusso(u.flussi, f.UUID)
+	e.wait()
+	if u.flussi.Detail == nil {
+		t.Fatal("flow detail not shown")
+	}
+	return u.flussi.Detail
+}
+
+// «Annulla invio» stops a send for good: what was not sent is "Annullata".
+func TestAnnullaInvio(t *testing.T) {
+	e := newIOEnv(t, operatori.RuoloOperatoreInvio, sandbox.Config{Faults: sandbox.Faults{LatencyMin: 100 * time.Millisecond, LatencyMax: 100 * time.Millisecond}})
+	d := e.flussoAttivo(t, 60, "annulla")
+	test.Tap(d.Invia)
+	e.wait()
+	test.Tap(d.Conferma.Si)
+	for deadline := time.Now().Add(10 * time.Second); e.sb.Stats().IO.Messages == 0; {
+		if time.Now().After(deadline) {
+			t.Fatal("the send did not start")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	test.Tap(d.AnnullaInvio)
+	if d.Conferma == nil || !strings.Contains(d.Conferma.Message.Text, "«Annullata»") {
+		t.Fatal("no confirmation before cancelling")
+	}
+	test.Tap(d.Conferma.Si)
+	e.wait(d.Notifiche)
+	inviate := e.sb.Stats().IO.Messages
+	if d.Flusso.Stato != flussi.InvioIncompleto || !strings.HasPrefix(d.Esito.Text, "Invio annullato") {
+		t.Fatalf("after Annulla: %s, %q", d.Flusso.Stato, d.Esito.Text)
+	}
+	if got, want := d.Invio[flussi.Inviata].Text, strconv.Itoa(inviate); got != want || inviate >= 60 {
+		t.Fatalf("inviate %s, sandbox %d", got, inviate)
+	}
+	if got, want := d.Invio[flussi.Annullata].Text, strconv.Itoa(60-inviate); got != want {
+		t.Fatalf("annullate %s, want %s", got, want)
+	}
+	if !d.Invia.Disabled() || d.Riprendi.Visible() {
+		t.Fatal("a cancelled flow can be sent again")
 	}
 }

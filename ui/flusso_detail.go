@@ -307,7 +307,8 @@ func (d *flussoDetail) aggiornaAzioni(u *UI) {
 	setEnabled(d.Invia, invio && f.Stato == flussi.Attivo && flussi.PuoDiventare(f.Stato, flussi.InInvio) && !inCorso)
 	setVisible(d.Riprendi, invio && !inCorso && f.Stato == flussi.InInvio)
 	setEnabled(d.Riprendi, d.riprendibile)
-	setEnabled(d.AnnullaInvio, invio && f.Stato == flussi.InInvio)
+	// A send this session just started may not show "In invio" yet.
+	setEnabled(d.AnnullaInvio, invio && (f.Stato == flussi.InInvio || inCorso))
 	setEnabled(d.RiprovaFalliti, invio && !inCorso && f.Stato == flussi.InvioIncompleto && conta[flussi.Errore] > 0)
 	setEnabled(d.ReinviaIncerte, invio && !inCorso && (f.Stato == flussi.InvioIncompleto || f.Stato == flussi.Inviato) &&
 		conta[flussi.EsitoIncerto] > 0)
