@@ -18,6 +18,7 @@ import (
 	"github.com/sportello/sportello/core/impostazioni"
 	"github.com/sportello/sportello/core/jobs"
 	"github.com/sportello/sportello/core/operatori"
+	"github.com/sportello/sportello/core/pagopa"
 	"github.com/sportello/sportello/core/sandbox"
 	"github.com/sportello/sportello/core/secrets"
 	"github.com/sportello/sportello/store"
@@ -434,5 +435,74 @@ func TestAggiornatoreRefreshesInTheBackground(t *testing.T) {
 	}
 	if n.StatoConsegna != flussi.ConsegnaRecapitata {
 		t.Fatalf("the refresher did not update the delivery state: %+v", n)
+	}
+}
+
+// A permanent refusal (400: amount over the service's maximum on IO, which
+// the settings did not know) is "Errore" with App IO's reason; "Riprova
+// falliti" puts exactly those back in the queue and sends them again.
+func TestRiprovaFalliti(t *testing.T) {
+	e := newEnv(t, sandbox.Config{}, flussi.Options{Calls: -1})
+	ctx := context.Background()
+	var max int64
+	for _, c := range e.sb.Credentials().Services {
+		if c.Name == e.sv.Nome {
+			max = c.MaxAmount
+		}
+	}
+	var cfs []string
+	for _, cf := range codici(t, 60) {
+		if e.sb.Citizen(cf) == sandbox.CitizenEnabled && len(cfs) < 6 {
+			cfs = append(cfs, cf)
+		}
+	}
+	var b strings.Builder
+	b.WriteString("codice_fiscale;oggetto;contenuto;scadenza;importo;codice_avviso\n")
+	for i, cf := range cfs {
+		importo := int64(1250)
+		if i%2 == 0 {
+			importo = max + 100 // over IO's maximum
+		}
+		fmt.Fprintf(&b, "%s;Avviso TARI 2026 n. %d;%s;31/03/2027;%s;%s\n", cf, i+1, testo,
+			flussi.FormatImporto(importo), pagopa.CodiceAvviso(1, uint64(2026000000000+i)))
+	}
+	sv := e.sv
+	sv.ImportoMassimo = 0 // the settings do not know IO's limit
+	f, _, err := e.svc.Importa(ctx, invio, sv, "f.csv", strings.NewReader(b.String()), flussi.OpzioniImport{}, flussi.DatiFlusso{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Attiva(ctx, invio, f.UUID); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.svc.Invia(ctx, invio, f.UUID, nil); err != nil {
+		t.Fatal(err)
+	}
+	f, _ = e.svc.Flusso(ctx, f.UUID)
+	if f.Stato != flussi.InvioIncompleto || f.Conteggi.PerStato[flussi.Errore] != 3 || f.Conteggi.PerStato[flussi.Inviata] != 3 {
+		t.Fatalf("after the send: %s %v", f.Stato, f.Conteggi.PerStato)
+	}
+	falliti, err := e.svc.Notifiche(ctx, flussi.FiltroNotifiche{FlussoID: f.ID, StatoInvio: string(flussi.Errore)}, 0, 10)
+	if err != nil || len(falliti) != 3 || !strings.Contains(falliti[0].Errore, "maximum") || falliti[0].Tentativi != 1 {
+		t.Fatalf("failed notifications: %+v %v", falliti, err)
+	}
+	submits := e.sb.Stats().Calls["io.submitMessageforUserWithFiscalCodeInBody"]
+
+	n, err := e.svc.RiprovaFalliti(ctx, invio, f.UUID)
+	if err != nil || n != 3 {
+		t.Fatalf("RiprovaFalliti = %d, %v", n, err)
+	}
+	if err := e.svc.Invia(ctx, invio, f.UUID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if got := e.sb.Stats().Calls["io.submitMessageforUserWithFiscalCodeInBody"]; got != submits+3 {
+		t.Fatalf("submits after the retry: %d, want %d", got, submits+3)
+	}
+	falliti, _ = e.svc.Notifiche(ctx, flussi.FiltroNotifiche{FlussoID: f.ID, StatoInvio: string(flussi.Errore)}, 0, 10)
+	if len(falliti) != 3 || !strings.Contains(falliti[0].Errore, "maximum") {
+		t.Fatalf("after the retry: %d failed", len(falliti))
+	}
+	if st := e.sb.Stats(); st.IO.Messages != 3 || st.IO.Duplicates != 0 {
+		t.Fatalf("sandbox: %d messages, %d duplicates", st.IO.Messages, st.IO.Duplicates)
 	}
 }
