@@ -19,6 +19,7 @@ import (
 	"github.com/sportello/sportello/core/flussi"
 	"github.com/sportello/sportello/core/jobs"
 	"github.com/sportello/sportello/core/operatori"
+	"github.com/sportello/sportello/core/pagopa"
 	"github.com/sportello/sportello/core/sandbox"
 	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/ui/widgets"
@@ -601,5 +602,55 @@ func TestAnnullaInvio(t *testing.T) {
 	}
 	if !d.Invia.Disabled() || d.Riprendi.Visible() {
 		t.Fatal("a cancelled flow can be sent again")
+	}
+}
+
+// «Riprova falliti» sends again the notifications IO refused, after
+// asking; here IO refuses them again and the reason stays.
+func TestRiprovaFallitiDalDettaglio(t *testing.T) {
+	e := newIOEnv(t, operatori.RuoloOperatoreInvio, sandbox.Config{})
+	u, ctx := e.u, context.Background()
+	var b strings.Builder
+	b.WriteString("codice_fiscale;oggetto;contenuto;scadenza;importo;codice_avviso\n")
+	for i, cf := range e.cittadini(t, 4, sandbox.CitizenEnabled) {
+		importo := "12,50"
+		if i < 2 {
+			importo = "99.999,00" // over the service's maximum on IO
+		}
+		fmt.Fprintf(&b, "%s;Avviso TARI 2026 n. %d;%s;31/03/2027;%s;%s\n", cf, i+1, testoAvviso, importo, pagopa.CodiceAvviso(1, uint64(2026000000000+i)))
+	}
+	sv := e.sv
+	sv.ImportoMassimo = 0 // the settings do not know IO's limit
+	f, _, err := u.Core.Flussi.Importa(ctx, e.op, sv, "f.csv", strings.NewReader(b.String()), flussi.OpzioniImport{}, flussi.DatiFlusso{Note: "riprova"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := u.Core.Flussi.Attiva(ctx, e.op, f.UUID); err != nil {
+		t.Fatal(err)
+	}
+	u.Open("flussi")
+	e.wait(u.flussi.Panel)
+	u.showFlusso(u.flussi, f.UUID)
+	e.wait()
+	d := u.flussi.Detail
+	test.Tap(d.Invia)
+	e.wait()
+	test.Tap(d.Conferma.Si)
+	e.wait(d.Notifiche)
+	if d.Flusso.Stato != flussi.InvioIncompleto || d.Invio[flussi.Errore].Text != "2" || d.RiprovaFalliti.Disabled() {
+		t.Fatalf("after the send: %s, errori %s", d.Flusso.Stato, d.Invio[flussi.Errore].Text)
+	}
+	submits := e.sb.Stats().Calls["io.submitMessageforUserWithFiscalCodeInBody"]
+	test.Tap(d.RiprovaFalliti)
+	if !strings.HasPrefix(d.Conferma.Message.Text, "Ritentare l'invio delle 2 notifiche in errore?") {
+		t.Fatalf("confirmation %q", d.Conferma.Message.Text)
+	}
+	test.Tap(d.Conferma.Si)
+	e.wait(d.Notifiche)
+	if got := e.sb.Stats().Calls["io.submitMessageforUserWithFiscalCodeInBody"]; got != submits+2 {
+		t.Fatalf("submits after Riprova falliti: %d, want %d", got, submits+2)
+	}
+	if d.Flusso.Stato != flussi.InvioIncompleto || d.Invio[flussi.Errore].Text != "2" || d.Invio[flussi.Inviata].Text != "2" {
+		t.Fatalf("after Riprova falliti: %s, errori %s, inviate %s", d.Flusso.Stato, d.Invio[flussi.Errore].Text, d.Invio[flussi.Inviata].Text)
 	}
 }
