@@ -348,6 +348,9 @@ func (t pulsantiTheme) Color(n fyne.ThemeColorName, v fyne.ThemeVariant) color.C
 }
 
 // pulsanti wraps a row of actions whose disabled buttons must look disabled.
-func pulsanti(o fyne.CanvasObject) fyne.CanvasObject {
+// Refresh it after showing a button that was hidden: Fyne applies the
+// override to the parts a widget has when the override is walked, and a
+// hidden button's label came later (dark, as if enabled).
+func pulsanti(o fyne.CanvasObject) *container.ThemeOverride {
 	return container.NewThemeOverride(o, pulsantiTheme{sportelloTheme{}})
 }

@@ -57,6 +57,7 @@ type flussoDetail struct {
 	Conferma *widgets.ConfirmDialog  // the last question asked (tests tap its SI)
 	Attesa   *widgets.ProgressDialog // the last check of the recipients
 
+	azioniTema   *container.ThemeOverride
 	riprendibile bool      // "In invio" with no run working on it
 	ricaricato   time.Time // last reload while sending
 	letture      int       // reloads asked: only the last one is shown
@@ -257,7 +258,8 @@ func (u *UI) newFlussoDetail(s *flussiScreen, f flussi.Flusso) *flussoDetail {
 			d.Notifiche.Search()
 		}
 	}
-	d.View = container.NewBorder(pulsanti(container.NewVBox(azioni, d.ProgressoBox, d.Esito)), nil, nil, nil, d.Tabs)
+	d.azioniTema = pulsanti(container.NewVBox(azioni, d.ProgressoBox, d.Esito))
+	d.View = container.NewBorder(d.azioniTema, nil, nil, nil, d.Tabs)
 	return d
 }
 
@@ -315,6 +317,7 @@ func (d *flussoDetail) aggiornaAzioni(u *UI) {
 	setVisible(d.ProgressoBox, inCorso)
 	setVisible(d.Pausa, invio)
 	setEnabled(d.Pausa, inCorso)
+	d.azioniTema.Refresh()
 	altrove := lang.L("Il flusso è in invio in un'altra sessione di Sportello.")
 	switch {
 	case f.Stato == flussi.InInvio && !inCorso && !d.riprendibile && d.fresco:
