@@ -305,6 +305,14 @@ func euro(cents int64) string {
 
 func itoa(n int) string { return strconv.Itoa(n) }
 
+// plurale picks the singular text for one, the plural one otherwise.
+func plurale(n int, uno, molti string) string {
+	if n == 1 {
+		return uno
+	}
+	return molti
+}
+
 func setVisible(o fyne.CanvasObject, on bool) {
 	if on {
 		o.Show()

@@ -235,7 +235,7 @@ func TestGestioneFlussiImportaAttivaInvia(t *testing.T) {
 	if d.Conferma == nil {
 		t.Fatal("no confirmation before sending")
 	}
-	if want := "Inviare 4 notifiche? 1 destinatari non raggiungibili non riceveranno il messaggio."; d.Conferma.Message.Text != want {
+	if want := "Inviare 4 notifiche? 1 destinatario non raggiungibile non riceverà il messaggio."; d.Conferma.Message.Text != want {
 		t.Fatalf("confirmation %q", d.Conferma.Message.Text)
 	}
 	test.Tap(d.Conferma.Si)

@@ -454,10 +454,19 @@ func (u *UI) inviaFlusso(d *flussoDetail) {
 			switch {
 			case r.Raggiungibili == 0:
 				msg = lang.L("Nessun destinatario è raggiungibile su App IO ({{.M}} non raggiungibili): nessuna notifica sarà inviata e il flusso sarà chiuso. Procedere?", map[string]any{"M": m})
-			case r.NonRaggiungibili == 0:
-				msg = lang.L("Inviare {{.N}} notifiche? Tutti i destinatari sono raggiungibili su App IO.", map[string]any{"N": n})
 			default:
-				msg = lang.L("Inviare {{.N}} notifiche? {{.M}} destinatari non raggiungibili non riceveranno il messaggio.", map[string]any{"N": n, "M": m})
+				msg = lang.L("Inviare {{.N}} notifiche?", map[string]any{"N": n})
+				if r.Raggiungibili == 1 {
+					msg = lang.L("Inviare 1 notifica?")
+				}
+				switch r.NonRaggiungibili {
+				case 0:
+					msg += " " + lang.L("Tutti i destinatari sono raggiungibili su App IO.")
+				case 1:
+					msg += " " + lang.L("1 destinatario non raggiungibile non riceverà il messaggio.")
+				default:
+					msg += " " + lang.L("{{.M}} destinatari non raggiungibili non riceveranno il messaggio.", map[string]any{"M": m})
+				}
 			}
 			d.Conferma = widgets.Confirm(u.Win, lang.L("Invia flusso"), msg, func() {
 				setEsito(d.Esito, "", widget.MediumImportance)
@@ -480,7 +489,8 @@ func (u *UI) annullaInvio(d *flussoDetail) {
 func (u *UI) riprovaFalliti(d *flussoDetail) {
 	n := d.Flusso.Conteggi.PerStato[flussi.Errore]
 	d.Conferma = widgets.Confirm(u.Win, lang.L("Riprova falliti"),
-		lang.L("Ritentare l'invio delle {{.N}} notifiche in errore?", map[string]any{"N": widgets.FormatInt(n)}), func() {
+		plurale(n, lang.L("Ritentare l'invio della notifica in errore?"),
+			lang.L("Ritentare l'invio delle {{.N}} notifiche in errore?", map[string]any{"N": widgets.FormatInt(n)})), func() {
 			setEsito(d.Esito, "", widget.MediumImportance)
 			op := u.Core.Operatore()
 			u.avviaInvio(d.ID, func(ctx context.Context) error {
@@ -499,7 +509,8 @@ func (u *UI) riprovaFalliti(d *flussoDetail) {
 func (u *UI) reinviaIncerte(d *flussoDetail) {
 	n := d.Flusso.Conteggi.PerStato[flussi.EsitoIncerto]
 	d.Conferma = widgets.Confirm(u.Win, lang.L("Reinvia incerte"),
-		lang.L("Reinviare le {{.N}} notifiche con esito incerto?", map[string]any{"N": widgets.FormatInt(n)})+"\n\n"+
+		plurale(n, lang.L("Reinviare la notifica con esito incerto?"),
+			lang.L("Reinviare le {{.N}} notifiche con esito incerto?", map[string]any{"N": widgets.FormatInt(n)}))+"\n\n"+
 			lang.L("Attenzione: la richiesta è partita ma la risposta di App IO non è arrivata. Alcune potrebbero essere già state consegnate e il cittadino le riceverebbe due volte."), func() {
 			setEsito(d.Esito, "", widget.MediumImportance)
 			op := u.Core.Operatore()
