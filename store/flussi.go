@@ -533,7 +533,11 @@ func (tx *Tx) SaveInvii(ctx context.Context, us []InvioNotifica) error {
 		for _, u := range chunk {
 			args = append(args, u.UUID, u.Stato, u.Tentativi, u.IDMessaggio, jobTime(u.InviataIl), u.Errore)
 		}
-		q := `UPDATE notifiche SET stato_invio = v.column2, tentativi = v.column3,
+		// Attempts 0 is an item (re)queued: its past calls become the base
+		// the next round's attempts add to.
+		q := `UPDATE notifiche SET stato_invio = v.column2,
+			tentativi_precedenti = CASE WHEN v.column3 = 0 THEN notifiche.tentativi ELSE notifiche.tentativi_precedenti END,
+			tentativi = CASE WHEN v.column3 = 0 THEN notifiche.tentativi ELSE notifiche.tentativi_precedenti + v.column3 END,
 			id_messaggio = CASE WHEN v.column4 = '' THEN notifiche.id_messaggio ELSE v.column4 END,
 			inviata_il = CASE WHEN v.column5 = '' THEN notifiche.inviata_il ELSE v.column5 END,
 			errore = v.column6, modificato_il = ?, modificato_da = ?

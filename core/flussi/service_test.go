@@ -499,8 +499,8 @@ func TestRiprovaFalliti(t *testing.T) {
 		t.Fatalf("submits after the retry: %d, want %d", got, submits+3)
 	}
 	falliti, _ = e.svc.Notifiche(ctx, flussi.FiltroNotifiche{FlussoID: f.ID, StatoInvio: string(flussi.Errore)}, 0, 10)
-	if len(falliti) != 3 || !strings.Contains(falliti[0].Errore, "maximum") {
-		t.Fatalf("after the retry: %d failed", len(falliti))
+	if len(falliti) != 3 || !strings.Contains(falliti[0].Errore, "maximum") || falliti[0].Tentativi != 2 {
+		t.Fatalf("after the retry: %d failed, attempts %d", len(falliti), falliti[0].Tentativi)
 	}
 	if st := e.sb.Stats(); st.IO.Messages != 3 || st.IO.Duplicates != 0 {
 		t.Fatalf("sandbox: %d messages, %d duplicates", st.IO.Messages, st.IO.Duplicates)

@@ -27,3 +27,8 @@ DROP INDEX notifiche_impronta;
 -- its export and its list page by "flusso_id = ? AND id > ?" without
 -- sorting the flow at every page.
 CREATE INDEX notifiche_flusso_ordine ON notifiche (flusso_id);
+
+-- "Tentativi invio" counts every call of every round: the job engine
+-- restarts an item's count when the operator re-queues it, so the count
+-- of the rounds before is kept here.
+ALTER TABLE notifiche ADD COLUMN tentativi_precedenti INTEGER NOT NULL DEFAULT 0;
