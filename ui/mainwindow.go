@@ -159,6 +159,9 @@ func (u *UI) buildMenu(vis []Screen) *fyne.MainMenu {
 	if m, ok := byName[lang.L("Sportello")]; ok {
 		m.Items = append(m.Items, fyne.NewMenuItemSeparator(),
 			fyne.NewMenuItem(lang.L("Esci dall'account"), func() { u.logout() }))
+		esci := fyne.NewMenuItem(lang.L("Esci"), u.Quit)
+		esci.IsQuit = true // in place of the Quit Fyne would add
+		m.Items = append(m.Items, esci)
 	}
 	return fyne.NewMainMenu(menus...)
 }

@@ -26,6 +26,9 @@ type Options struct {
 	// a new path for the next start (nil when it cannot be changed, as in demo mode).
 	DBPath    string
 	SetDBPath func(string)
+	// OnQuit, if set, runs when the clerk closes the main window or
+	// chooses Esci, before the application stops.
+	OnQuit func()
 }
 
 // UI is the running interface.
@@ -63,7 +66,20 @@ func New(fa fyne.App, c *core.App, opts Options) *UI {
 	u.Win = fa.NewWindow("Sportello")
 	u.Win.SetIcon(fa.Icon())
 	u.Win.SetMaster()
+	u.Win.SetOnClosed(u.quitting)
 	return u
+}
+
+func (u *UI) quitting() {
+	if u.opts.OnQuit != nil {
+		u.opts.OnQuit()
+	}
+}
+
+// Quit stops the application, as the menu's Esci.
+func (u *UI) Quit() {
+	u.quitting()
+	u.Fyne.Quit()
 }
 
 // Start shows the first-run window, the login or (demo) the main window.

@@ -8,6 +8,9 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"os/signal"
+	"sync"
+	"syscall"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -81,17 +84,40 @@ func main() {
 		fmt.Fprintln(os.Stderr, "Sportello non può avviarsi:", err)
 		os.Exit(1)
 	}
-	defer c.Close()
+	var closeOnce sync.Once
+	closeCore := func() { closeOnce.Do(func() { c.Close() }) }
+	defer closeCore()
 	// Delivery states of sent notifications follow App IO while the window is open.
 	c.OnClose(c.Flussi.AvviaAggiornatore(time.Minute, 500))
 
+	var watchOnce sync.Once
+	opts.OnQuit = func() { watchOnce.Do(func() { go exitIfStuck(closeCore) }) }
 	u := ui.New(fa, c, opts)
 	u.Start()
+	// Fyne quits on SIGTERM/SIGINT by itself; the watch must start too.
+	sig := make(chan os.Signal, 1)
+	signal.Notify(sig, syscall.SIGTERM, os.Interrupt)
+	go func() {
+		<-sig
+		opts.OnQuit()
+	}()
 	if *quitAfter > 0 {
 		go func() {
 			time.Sleep(*quitAfter)
-			fyne.Do(fa.Quit)
+			fyne.Do(u.Quit)
 		}()
 	}
 	fa.Run()
+}
+
+// exitIfStuck ends the process if Fyne has not finished stopping 10 s after
+// the clerk quit: Fyne 2.8 can deadlock at exit (its lifecycle queue waits
+// for a main loop that has already stopped), and a window closed on a
+// process that never ends is worse than an exit without Fyne's last hooks.
+// The database is closed first.
+func exitIfStuck(closeCore func()) {
+	time.Sleep(10 * time.Second)
+	slog.Warn("Fyne did not stop within 10 s of quitting: exiting")
+	closeCore()
+	os.Exit(0)
 }
