@@ -319,24 +319,7 @@ func (r Riga) Messaggio(livello string) appio.NewMessage {
 }
 
 // FormattaImporto writes cents the Italian way: 123456 → "1.234,56".
-func FormattaImporto(cents int64) string {
-	sign := ""
-	u := uint64(cents)
-	if cents < 0 {
-		sign, u = "-", uint64(-(cents+1))+1
-	}
-	units := strconv.FormatUint(u/100, 10)
-	var b strings.Builder
-	b.WriteString(sign)
-	for i := range len(units) {
-		if i > 0 && (len(units)-i)%3 == 0 {
-			b.WriteByte('.')
-		}
-		b.WriteByte(units[i])
-	}
-	fmt.Fprintf(&b, ",%02d", u%100)
-	return b.String()
-}
+func FormattaImporto(cents int64) string { return pagopa.FormattaImporto(cents) }
 
 // maxCifreImporto bounds the integer part of an amount, far above any
 // amount IO accepts and far below int64 overflow.

@@ -100,3 +100,23 @@ func NormalizzaCodiceAvviso(s string) string {
 		return r
 	}, s)
 }
+
+// FormattaImporto writes cents the Italian way: 123456 → "1.234,56".
+func FormattaImporto(cents int64) string {
+	sign := ""
+	u := uint64(cents)
+	if cents < 0 {
+		sign, u = "-", uint64(-(cents+1))+1
+	}
+	units := strconv.FormatUint(u/100, 10)
+	var b strings.Builder
+	b.WriteString(sign)
+	for i := range len(units) {
+		if i > 0 && (len(units)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteByte(units[i])
+	}
+	fmt.Fprintf(&b, ",%02d", u%100)
+	return b.String()
+}

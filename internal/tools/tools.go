@@ -6,8 +6,6 @@
 package tools
 
 import (
-	_ "codeberg.org/go-pdf/fpdf"
-	_ "github.com/boombuler/barcode"
 	_ "github.com/emersion/go-imap/v2"
 	_ "github.com/emersion/go-smtp"
 	_ "github.com/wneessen/go-mail"
