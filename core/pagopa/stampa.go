@@ -10,8 +10,6 @@ import (
 
 	"codeberg.org/go-pdf/fpdf"
 	"github.com/boombuler/barcode"
-	"golang.org/x/image/font/gofont/gobold"
-	"golang.org/x/image/font/gofont/goregular"
 )
 
 // Ente is the creditor as the notice prints it.
@@ -81,16 +79,21 @@ func StampaAvviso(w io.Writer, a Avviso) error {
 	if err := a.valida(); err != nil {
 		return err
 	}
+	c := font1252()
+	if c.err != nil {
+		return c.err
+	}
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetTitle("Avviso di pagamento "+FormattaCodiceAvviso(a.CodiceAvviso), true)
 	p.SetAuthor(a.Ente.Nome, true)
 	p.SetCreator("Sportello", true)
-	p.AddUTF8FontFromBytes(font, "", goregular.TTF)
-	p.AddUTF8FontFromBytes(font, "B", gobold.TTF)
+	p.AddFontFromBytes(font, "", c.regular[0], c.regular[1])
+	p.AddFontFromBytes(font, "B", c.bold[0], c.bold[1])
 	p.SetMargins(margine, margine, margine)
 	p.SetAutoPageBreak(false, 0)
+	p.SetCompression(false)
 	p.AddPage()
-	s := stampa{p: p, a: a}
+	s := stampa{p: p, a: a, tr: c.translate}
 	s.intestazione()
 	s.parti()
 	s.quantoQuando()
@@ -105,8 +108,9 @@ func StampaAvviso(w io.Writer, a Avviso) error {
 }
 
 type stampa struct {
-	p *fpdf.Fpdf
-	a Avviso
+	p  *fpdf.Fpdf
+	a  Avviso
+	tr func(string) string // UTF-8 → the fonts' code page
 }
 
 func (s stampa) testo(size float64, bold bool, c [3]int) {
@@ -121,25 +125,25 @@ func (s stampa) testo(size float64, bold bool, c [3]int) {
 func (s stampa) etichetta(x, y, w float64, label, value string, size float64) {
 	s.p.SetXY(x, y)
 	s.testo(7, false, grigioTesto)
-	s.p.CellFormat(w, 3.5, label, "", 2, "L", false, 0, "")
+	s.p.CellFormat(w, 3.5, s.tr(label), "", 2, "L", false, 0, "")
 	s.p.SetX(x)
 	s.testo(size, true, [3]int{0, 0, 0})
-	s.p.MultiCell(w, size*0.45, value, "", "L", false)
+	s.p.MultiCell(w, size*0.45, s.tr(value), "", "L", false)
 }
 
 func (s stampa) intestazione() {
 	p, a := s.p, s.a
 	s.testo(18, true, bluPA)
 	p.SetXY(margine, margine)
-	p.CellFormat(120, 9, "AVVISO DI PAGAMENTO", "", 2, "L", false, 0, "")
+	p.CellFormat(120, 9, s.tr("AVVISO DI PAGAMENTO"), "", 2, "L", false, 0, "")
 	s.testo(11, true, [3]int{0, 0, 0})
-	p.MultiCell(130, 5, a.Oggetto, "", "L", false)
+	p.MultiCell(130, 5, s.tr(a.Oggetto), "", "L", false)
 	// The pagoPA mark: a blue box with the name.
 	p.SetFillColor(bluPA[0], bluPA[1], bluPA[2])
 	p.Rect(margine+larghezza-32, margine, 32, 11, "F")
 	s.testo(14, true, [3]int{255, 255, 255})
 	p.SetXY(margine+larghezza-32, margine+1.5)
-	p.CellFormat(32, 8, "pagoPA", "", 0, "C", false, 0, "")
+	p.CellFormat(32, 8, s.tr("pagoPA"), "", 0, "C", false, 0, "")
 }
 
 func (s stampa) parti() {
@@ -149,9 +153,9 @@ func (s stampa) parti() {
 	xDest := margine + larghezza/2 + 3
 	s.testo(8, true, bluPA)
 	p.SetXY(margine, y)
-	p.CellFormat(col, 5, "ENTE CREDITORE", "B", 0, "L", false, 0, "")
+	p.CellFormat(col, 5, s.tr("ENTE CREDITORE"), "B", 0, "L", false, 0, "")
 	p.SetXY(xDest, y)
-	p.CellFormat(col, 5, "DESTINATARIO AVVISO", "B", 0, "L", false, 0, "")
+	p.CellFormat(col, 5, s.tr("DESTINATARIO AVVISO"), "B", 0, "L", false, 0, "")
 
 	x := margine
 	if len(a.Ente.Logo) > 0 {
@@ -162,24 +166,24 @@ func (s stampa) parti() {
 	}
 	p.SetXY(x, y+8)
 	s.testo(11, true, [3]int{0, 0, 0})
-	p.MultiCell(col-(x-margine), 5, a.Ente.Nome, "", "L", false)
+	p.MultiCell(col-(x-margine), 5, s.tr(a.Ente.Nome), "", "L", false)
 	s.testo(9, false, grigioTesto)
 	for _, l := range []string{a.Ente.Settore, a.Ente.Info, "Codice fiscale " + a.Ente.CodiceFiscale} {
 		if l != "" {
 			p.SetX(x)
-			p.MultiCell(col-(x-margine), 4.5, l, "", "L", false)
+			p.MultiCell(col-(x-margine), 4.5, s.tr(l), "", "L", false)
 		}
 	}
 
 	p.SetXY(xDest, y+8)
 	s.testo(11, true, [3]int{0, 0, 0})
-	p.MultiCell(col, 5, a.Debitore.Nome, "", "L", false)
+	p.MultiCell(col, 5, s.tr(a.Debitore.Nome), "", "L", false)
 	s.testo(9, false, grigioTesto)
 	p.SetX(xDest)
-	p.MultiCell(col, 4.5, "Codice fiscale "+a.Debitore.CodiceFiscale, "", "L", false)
+	p.MultiCell(col, 4.5, s.tr("Codice fiscale "+a.Debitore.CodiceFiscale), "", "L", false)
 	for _, l := range a.Debitore.Indirizzo {
 		p.SetX(xDest)
-		p.MultiCell(col, 4.5, l, "", "L", false)
+		p.MultiCell(col, 4.5, s.tr(l), "", "L", false)
 	}
 }
 
@@ -190,41 +194,41 @@ func (s stampa) quantoQuando() {
 	xDove := margine + larghezza/2 + 3
 	s.testo(8, true, bluPA)
 	p.SetXY(margine, y)
-	p.CellFormat(col, 5, "QUANTO E QUANDO PAGARE?", "B", 0, "L", false, 0, "")
+	p.CellFormat(col, 5, s.tr("QUANTO E QUANDO PAGARE?"), "B", 0, "L", false, 0, "")
 	p.SetXY(xDove, y)
-	p.CellFormat(col, 5, "DOVE PAGARE?", "B", 0, "L", false, 0, "")
+	p.CellFormat(col, 5, s.tr("DOVE PAGARE?"), "B", 0, "L", false, 0, "")
 
 	p.SetXY(margine, y+8)
 	s.testo(20, true, [3]int{0, 0, 0})
-	p.CellFormat(col, 9, FormattaImporto(a.Centesimi)+" Euro", "", 2, "L", false, 0, "")
+	p.CellFormat(col, 9, s.tr(FormattaImporto(a.Centesimi)+" Euro"), "", 2, "L", false, 0, "")
 	s.testo(11, true, [3]int{0, 0, 0})
-	p.CellFormat(col, 6, "entro il "+a.Scadenza.Format("02/01/2006"), "", 2, "L", false, 0, "")
+	p.CellFormat(col, 6, s.tr("entro il "+a.Scadenza.Format("02/01/2006")), "", 2, "L", false, 0, "")
 	p.Ln(2)
 	s.testo(8, false, grigioTesto)
-	p.MultiCell(col, 3.8, "Puoi pagare l'avviso in un'unica soluzione. L'importo è aggiornato automaticamente dal "+
+	p.MultiCell(col, 3.8, s.tr("Puoi pagare l'avviso in un'unica soluzione. L'importo è aggiornato automaticamente dal "+
 		"sistema e potrebbe subire variazioni per eventuali sgravi, note di credito, indennità di mora, sanzioni o "+
 		"interessi. Un operatore, il sito o l'app che userai potrebbero quindi chiederti una cifra diversa da quella "+
-		"qui indicata.", "", "L", false)
+		"qui indicata."), "", "L", false)
 
 	p.SetXY(xDove, y+8)
 	s.testo(9, true, [3]int{0, 0, 0})
-	p.MultiCell(col, 4.5, "PAGA SUL SITO O CON LE APP", "", "L", false)
+	p.MultiCell(col, 4.5, s.tr("PAGA SUL SITO O CON LE APP"), "", "L", false)
 	s.testo(8, false, grigioTesto)
 	p.SetX(xDove)
-	p.MultiCell(col, 3.8, "dell'ente creditore, di Poste Italiane, della tua banca o degli altri canali di pagamento. "+
-		"Potrai pagare con carte, conto corrente, CBILL.", "", "L", false)
+	p.MultiCell(col, 3.8, s.tr("dell'ente creditore, di Poste Italiane, della tua banca o degli altri canali di pagamento. "+
+		"Potrai pagare con carte, conto corrente, CBILL."), "", "L", false)
 	p.Ln(2)
 	p.SetX(xDove)
 	s.testo(9, true, [3]int{0, 0, 0})
-	p.MultiCell(col, 4.5, "PAGA SUL TERRITORIO", "", "L", false)
+	p.MultiCell(col, 4.5, s.tr("PAGA SUL TERRITORIO"), "", "L", false)
 	s.testo(8, false, grigioTesto)
 	p.SetX(xDove)
-	p.MultiCell(col, 3.8, "in tutti gli uffici postali, in banca, in ricevitoria, dal tabaccaio, al bancomat, al supermercato. "+
-		"Potrai pagare in contanti, con carte o conto corrente.", "", "L", false)
+	p.MultiCell(col, 3.8, s.tr("in tutti gli uffici postali, in banca, in ricevitoria, dal tabaccaio, al bancomat, al supermercato. "+
+		"Potrai pagare in contanti, con carte o conto corrente."), "", "L", false)
 
 	p.SetXY(margine, 150)
 	s.testo(9, true, bluPA)
-	p.CellFormat(larghezza, 6, "Utilizza la porzione di avviso relativa al canale di pagamento che preferisci.", "", 0, "C", false, 0, "")
+	p.CellFormat(larghezza, 6, s.tr("Utilizza la porzione di avviso relativa al canale di pagamento che preferisci."), "", 0, "C", false, 0, "")
 }
 
 func (s stampa) banche() {
@@ -284,10 +288,10 @@ func (s stampa) sezione(y, h float64, titolo, nota string) {
 	p.Rect(margine, y, larghezza, 10, "F")
 	p.SetXY(margine+3, y+1)
 	s.testo(10, true, bluPA)
-	p.CellFormat(70, 8, titolo, "", 0, "L", false, 0, "")
+	p.CellFormat(70, 8, s.tr(titolo), "", 0, "L", false, 0, "")
 	p.SetXY(margine+75, y+1.2)
 	s.testo(7, false, grigioTesto)
-	p.MultiCell(larghezza-78, 3.3, nota, "", "L", false)
+	p.MultiCell(larghezza-78, 3.3, s.tr(nota), "", "L", false)
 }
 
 // simbolo draws a 2D barcode as filled squares, side mm wide, with a
