@@ -19,7 +19,7 @@ func avvisoProva() Avviso {
 	return Avviso{
 		Ente: Ente{Nome: "Comune di Vimercate", CodiceFiscale: "02026620969", Settore: "Servizi scolastici",
 			Info: "www.comune.vimercate.mb.it · tel. 039 66591", CBILL: "AB1CD"},
-		Debitore: Debitore{Nome: "Giulia Brambilla", CodiceFiscale: "BRMGLI85M41M052R",
+		Debitore: Debitore{Nome: "Giulia Brambilla", CodiceFiscale: "BRMGLI85M41M052S",
 			Indirizzo: []string{"Via Vittorio Emanuele 12", "20871 Vimercate (MB)"}},
 		Oggetto:      "Trasporto scolastico a.s. 2026/27 - quota annuale",
 		Centesimi:    23450,
@@ -37,11 +37,11 @@ func TestStringaQR(t *testing.T) {
 
 func TestStringaDataMatrix(t *testing.T) {
 	s := StringaDataMatrix(DatiPoste{CodiceAvviso: "301000000000000144", ContoPostale: "1234567", Centesimi: 23450,
-		CFEnte: "02026620969", CFDebitore: "BRMGLI85M41M052R", Debitore: "Giulia Brambilla Società", Oggetto: "Trasporto scolastico"})
+		CFEnte: "02026620969", CFDebitore: "BRMGLI85M41M052S", Debitore: "Giulia Brambilla Società", Oggetto: "Trasporto scolastico"})
 	if want := 13 + 20 + 14 + 12 + 4 + 3 + 11 + 16 + 40 + 110 + 12 + 1; len(s) != want {
 		t.Fatalf("length %d, want %d", len(s), want)
 	}
-	for _, part := range []string{"codfase=NBPA;18301000000000000144", "12000001234567", "100000023450", "38961P102026620969BRMGLI85M41M052R",
+	for _, part := range []string{"codfase=NBPA;18301000000000000144", "12000001234567", "100000023450", "38961P102026620969BRMGLI85M41M052S",
 		"Giulia Brambilla Societa ", "Trasporto scolastico "} {
 		if !strings.Contains(s, part) {
 			t.Errorf("%q lacks %q", s, part)
