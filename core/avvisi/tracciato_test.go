@@ -53,7 +53,7 @@ func TestTracciatoRoundTrip(t *testing.T) {
 
 func TestLeggiCSV(t *testing.T) {
 	csv := "intestazione;codice fiscale;importo;indirizzo_pec;CAP\n" +
-		"Marco Rossi;"+strings.ToLower(cf("RSSMRA80A01F205"))+";12.50;marco.rossi@example.it;20100\n"
+		"Marco Rossi;" + strings.ToLower(cf("RSSMRA80A01F205")) + ";12.50;marco.rossi@example.it;20100\n"
 	l, err := Leggi(strings.NewReader(csv))
 	if err != nil || len(l.Errori) != 0 {
 		t.Fatalf("%v %v", err, messaggi(l.Errori))
@@ -66,12 +66,12 @@ func TestLeggiCSV(t *testing.T) {
 // Every problem is listed with its row and column, and no row is usable.
 func TestLeggiErrori(t *testing.T) {
 	csv := "Intestazione;CodiceFiscale;PartitaIva;Importo;IndirizzoPec;CAP\n" +
-		"Marco Rossi;"+sbagliato(cf("RSSMRA80A01F205"))+";;12,50;marco.rossi@example.it;\n" + // 2: check character
+		"Marco Rossi;" + sbagliato(cf("RSSMRA80A01F205")) + ";;12,50;marco.rossi@example.it;\n" + // 2: check character
 		";;;0;non-una-mail;2010\n" + // 3: everything
 		"Ditta Bianchi;;12345678901;10;ditta@pec.example.it;\n" + // 4: partita IVA check digit
-		"Anna Verdi;"+cf("VRDNNA70A41F205")+";;abc;anna@example.it;\n" + // 5: amount
-		"Marco Rossi;"+cf("RSSMRA80A01F205")+";;12,50;m.rossi@example.it;\n" + // 6: fine
-		"Marco Rossi;"+cf("RSSMRA80A01F205")+";;12,50;m.rossi@example.it;\n" // 7: duplicate of 6
+		"Anna Verdi;" + cf("VRDNNA70A41F205") + ";;abc;anna@example.it;\n" + // 5: amount
+		"Marco Rossi;" + cf("RSSMRA80A01F205") + ";;12,50;m.rossi@example.it;\n" + // 6: fine
+		"Marco Rossi;" + cf("RSSMRA80A01F205") + ";;12,50;m.rossi@example.it;\n" // 7: duplicate of 6
 	l, err := Leggi(strings.NewReader(csv))
 	if err != nil {
 		t.Fatal(err)
