@@ -146,16 +146,25 @@ func (s stampa) intestazione() {
 	p.CellFormat(32, 8, s.tr("pagoPA"), "", 0, "C", false, 0, "")
 }
 
+// col is the width of each of the two columns of the upper half.
+const col = larghezza/2 - 3
+
+// colonne heads the two columns of the upper half at y and returns where
+// the right one starts.
+func (s stampa) colonne(y float64, sinistra, destra string) (xDestra float64) {
+	xDestra = margine + larghezza/2 + 3
+	s.testo(8, true, bluPA)
+	s.p.SetXY(margine, y)
+	s.p.CellFormat(col, 5, s.tr(sinistra), "B", 0, "L", false, 0, "")
+	s.p.SetXY(xDestra, y)
+	s.p.CellFormat(col, 5, s.tr(destra), "B", 0, "L", false, 0, "")
+	return xDestra
+}
+
 func (s stampa) parti() {
 	p, a := s.p, s.a
 	y := 42.0
-	col := larghezza/2 - 3
-	xDest := margine + larghezza/2 + 3
-	s.testo(8, true, bluPA)
-	p.SetXY(margine, y)
-	p.CellFormat(col, 5, s.tr("ENTE CREDITORE"), "B", 0, "L", false, 0, "")
-	p.SetXY(xDest, y)
-	p.CellFormat(col, 5, s.tr("DESTINATARIO AVVISO"), "B", 0, "L", false, 0, "")
+	xDest := s.colonne(y, "ENTE CREDITORE", "DESTINATARIO AVVISO")
 
 	x := margine
 	if len(a.Ente.Logo) > 0 {
@@ -190,13 +199,7 @@ func (s stampa) parti() {
 func (s stampa) quantoQuando() {
 	p, a := s.p, s.a
 	y := 88.0
-	col := larghezza/2 - 3
-	xDove := margine + larghezza/2 + 3
-	s.testo(8, true, bluPA)
-	p.SetXY(margine, y)
-	p.CellFormat(col, 5, s.tr("QUANTO E QUANDO PAGARE?"), "B", 0, "L", false, 0, "")
-	p.SetXY(xDove, y)
-	p.CellFormat(col, 5, s.tr("DOVE PAGARE?"), "B", 0, "L", false, 0, "")
+	xDove := s.colonne(y, "QUANTO E QUANDO PAGARE?", "DOVE PAGARE?")
 
 	p.SetXY(margine, y+8)
 	s.testo(20, true, [3]int{0, 0, 0})
