@@ -139,3 +139,22 @@ func FuzzValidaCodiceAvviso(f *testing.F) {
 		}
 	})
 }
+
+func TestValidaIBAN(t *testing.T) {
+	for _, ok := range []string{"IT60X0542811101000000123456", "DE89370400440532013000", NormalizzaIBAN("it60 x054 2811 1010 0000 0123 456")} {
+		if err := ValidaIBAN(ok); err != nil {
+			t.Errorf("%s: %v", ok, err)
+		}
+	}
+	for iban, want := range map[string]string{
+		"IT61X0542811101000000123456": "cifre di controllo errate",
+		"IT60X054281110100000012345":  "27 caratteri",
+		"6060X0542811101000000123456": "codice del paese",
+		"IT60X05428111010000001234-6": "carattere non ammesso «-»",
+		"IT60":                        "lunghezza 4",
+	} {
+		if err := ValidaIBAN(iban); err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("%s: %v, want %q", iban, err, want)
+		}
+	}
+}

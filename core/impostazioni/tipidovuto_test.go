@@ -1,0 +1,75 @@
+package impostazioni
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/sportello/sportello/core/operatori"
+	"github.com/sportello/sportello/store"
+)
+
+func tipoTrasporto() store.TipoDovuto {
+	return store.TipoDovuto{Codice: " trasporto ", Descrizione: "Trasporto scolastico", Tassonomia: "9/0101108ts/",
+		IBAN: "it60 x054 2811 1010 0000 0123 456", Segregazione: 1, Attivo: true}
+}
+
+func TestSalvaTipoDovuto(t *testing.T) {
+	s := newService(t, nil)
+	ctx := context.Background()
+	id, err := s.SalvaTipoDovuto(ctx, admin, tipoTrasporto())
+	if err != nil {
+		t.Fatal(err)
+	}
+	list, err := s.TipiDovuto(ctx)
+	if err != nil || len(list) != 1 {
+		t.Fatalf("%v %v", list, err)
+	}
+	got := list[0]
+	if got.ID != id || got.Codice != "TRASPORTO" || got.IBAN != "IT60X0542811101000000123456" || got.Tassonomia != "9/0101108TS/" ||
+		got.ModificatoDa != "admin" || got.ModificatoIl.IsZero() {
+		t.Fatalf("stored %+v", got)
+	}
+	// A change is audited field by field.
+	got.ContoPostale = "1234567"
+	if _, err := s.SalvaTipoDovuto(ctx, admin, got); err != nil {
+		t.Fatal(err)
+	}
+	hist, err := s.DB.History(ctx, "tipo_dovuto", "1")
+	if err != nil || len(hist) == 0 || hist[0].Campo != "conto_postale" || hist[0].Dopo != "1234567" || hist[0].Azione != store.Modifica {
+		t.Fatalf("history %+v %v", hist, err)
+	}
+
+	if _, err := s.SalvaTipoDovuto(ctx, admin, tipoTrasporto()); err == nil || err.Error() != "Codice: esiste già un tipo dovuto con questo codice" {
+		t.Errorf("duplicate code: %v", err)
+	}
+	op := operatori.Operatore{Username: "g.ferrari", Ruolo: operatori.RuoloOperatoreInvio}
+	if _, err := s.SalvaTipoDovuto(ctx, op, tipoTrasporto()); !errors.Is(err, operatori.ErrNonAutorizzato) {
+		t.Errorf("operator: %v", err)
+	}
+}
+
+func TestTipoDovutoValidazione(t *testing.T) {
+	s := newService(t, nil)
+	for _, c := range []struct {
+		mod  func(*store.TipoDovuto)
+		want string
+	}{
+		{func(t *store.TipoDovuto) { t.Codice = "" }, "Codice: "},
+		{func(t *store.TipoDovuto) { t.Descrizione = " " }, "Descrizione: "},
+		{func(t *store.TipoDovuto) { t.Tassonomia = "0101108TS" }, "Tassonomia: "},
+		{func(t *store.TipoDovuto) { t.IBAN = "IT61X0542811101000000123456" }, "IBAN: cifre di controllo errate"},
+		{func(t *store.TipoDovuto) { t.Segregazione = 100 }, "Codice segregazione: "},
+		{func(t *store.TipoDovuto) { t.ContoPostale = "12-34" }, "Conto corrente postale: "},
+	} {
+		td := tipoTrasporto()
+		c.mod(&td)
+		_, err := s.SalvaTipoDovuto(context.Background(), admin, td)
+		if err == nil || len(err.Error()) < len(c.want) || err.Error()[:len(c.want)] != c.want {
+			t.Errorf("%+v: %v, want %q…", td, err, c.want)
+		}
+	}
+	if list, _ := s.TipiDovuto(context.Background()); len(list) != 0 {
+		t.Fatalf("invalid kinds stored: %v", list)
+	}
+}
