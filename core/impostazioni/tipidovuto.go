@@ -13,7 +13,9 @@ import (
 )
 
 // TipiDovuto lists the kinds of payment, active or not.
-func (s *Service) TipiDovuto(ctx context.Context) ([]store.TipoDovuto, error) { return s.DB.TipiDovuto(ctx) }
+func (s *Service) TipiDovuto(ctx context.Context) ([]store.TipoDovuto, error) {
+	return s.DB.TipiDovuto(ctx)
+}
 
 var (
 	codiceTipoPattern = regexp.MustCompile(`^[A-Z0-9_-]{1,35}$`)
