@@ -35,6 +35,7 @@ func screens() []Screen {
 		{ID: "notifiche", Path: []string{amministrazione, appIO}, Title: lang.L("Archivio Notifiche"), Role: operatori.RuoloOperatore, View: notificheView, Deep: notificheDeep},
 		{ID: "ente", Path: []string{impostazioni}, Title: lang.L("Ente"), Role: operatori.RuoloOperatore, View: enteView},
 		{ID: "servizi-io", Path: []string{impostazioni}, Title: lang.L("Servizi App IO"), Role: operatori.RuoloAmministratore, View: serviziIOView},
+		{ID: "tipi-dovuto", Path: []string{impostazioni}, Title: lang.L("Tipi dovuto"), Role: operatori.RuoloAmministratore, View: tipiDovutoView},
 		{ID: "operatori", Path: []string{impostazioni}, Title: lang.L("Operatori"), Role: operatori.RuoloAmministratore, View: operatoriView},
 		{ID: "database", Path: []string{impostazioni}, Title: lang.L("Database"), Role: operatori.RuoloAmministratore, View: databaseView},
 	}

@@ -50,6 +50,7 @@ type UI struct {
 	flussi     *flussiScreen
 	notifiche  *notificheScreen
 	appio      *appIOState
+	tipiDovuto *tipiDovutoScreen
 }
 
 func init() {

@@ -92,7 +92,7 @@ func TestLoginAndRoleFilteredMenu(t *testing.T) {
 			t.Errorf("operator does not see %q", id)
 		}
 	}
-	for _, id := range []string{"servizi-io", "operatori", "database"} {
+	for _, id := range []string{"servizi-io", "tipi-dovuto", "operatori", "database"} {
 		if _, ok := u.main.screens[id]; ok {
 			t.Errorf("operator sees the administrator's screen %q", id)
 		}

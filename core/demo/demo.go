@@ -119,9 +119,26 @@ func seed(ctx context.Context, a *core.App, sb *sandbox.Sandbox) error {
 		return err
 	}
 	if primo {
+		for _, t := range TipiDovuto {
+			if _, err := a.Impostazioni.SalvaTipoDovuto(ctx, admin, t); err != nil {
+				return err
+			}
+		}
 		return seedFlussi(ctx, a, admin)
 	}
 	return nil
+}
+
+// TipiDovuto are the demo's kinds of payment; DEMO is the one the CLI's
+// examples use.
+var TipiDovuto = []store.TipoDovuto{
+	{Codice: "DEMO", Descrizione: "Pagamento dimostrativo", Tassonomia: "9/0101108TS/",
+		IBAN: "IT60X0542811101000000123456", Segregazione: 1, Attivo: true},
+	{Codice: "TRASPORTO", Descrizione: "Trasporto scolastico", Tassonomia: "9/0101108TS/",
+		IBAN: "IT60X0542811101000000123456", Segregazione: 1, ContoPostale: "1234567",
+		IntestatarioConto: "Comune di Vimercate - Servizio Tesoreria", Attivo: true},
+	{Codice: "COSAP", Descrizione: "Canone occupazione suolo pubblico", Tassonomia: "9/0201133IM/",
+		IBAN: "IT28X0306909606100000063185", Segregazione: 1, Attivo: true},
 }
 
 // syncServizi makes the demo's IO services point at this run's sandbox:

@@ -26,6 +26,9 @@ func TestDemoSeedsAndSurvivesRestart(t *testing.T) {
 	if err != nil || len(first) == 0 {
 		t.Fatalf("services %v %v", first, err)
 	}
+	if tipi, err := a.Impostazioni.TipiDovuto(ctx); err != nil || len(tipi) != len(TipiDovuto) || tipi[1].Codice != "DEMO" {
+		t.Fatalf("tipi dovuto %v %v", tipi, err)
+	}
 	// Demo flows: one sent, one ready, one in preparation, plus a single notification.
 	fs, err := a.Flussi.Flussi(ctx, flussi.FiltroFlussi{}, 0, 10)
 	if err != nil || len(fs) != len(demoFlussi) {
