@@ -75,6 +75,7 @@ type Sandbox struct {
 	samples SampleFiscalCodes
 
 	io      *ioSystem
+	gpd     *gpdSystem
 	systems []system
 
 	closeOnce sync.Once
@@ -122,7 +123,8 @@ func Start(ctx context.Context, listen string, cfg Config) (*Sandbox, error) {
 	if s.io, err = newIOSystem(s); err != nil {
 		return nil, err
 	}
-	s.systems = []system{s.io}
+	s.gpd = newGPDSystem(s)
+	s.systems = []system{s.io, s.gpd}
 
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
@@ -176,6 +178,15 @@ func (s *Sandbox) IOBaseURL() string { return s.base + ioBasePath }
 
 // Services returns the configured App IO services.
 func (s *Sandbox) Services() []Service { return append([]Service(nil), s.cfg.Services...) }
+
+// GPDCredentials are the simulated GPD's base URL, key and ente.
+func (s *Sandbox) GPDCredentials() GPD {
+	return GPD{BaseURL: s.base + gpdBasePath, Key: s.gpd.key, OrganizationFiscalCode: s.gpd.org}
+}
+
+// PagaPosizione marks a published debt position as paid, as if the citizen
+// had paid its notice.
+func (s *Sandbox) PagaPosizione(iupd string) error { return s.gpd.Paga(iupd) }
 
 // InjectFaults queues faults for the next requests to any simulated API,
 // ahead of the random ones.
@@ -236,6 +247,7 @@ type Credentials struct {
 	Endpoints   Endpoints         `json:"endpoints"`
 	Seed        int64             `json:"seed"`
 	Services    []Service         `json:"services"`
+	GPD         GPD               `json:"gpd"`
 	FiscalCodes SampleFiscalCodes `json:"fiscal_codes"`
 }
 
@@ -253,6 +265,7 @@ func (s *Sandbox) Credentials() Credentials {
 		},
 		Seed:        s.cfg.Seed,
 		Services:    s.Services(),
+		GPD:         s.GPDCredentials(),
 		FiscalCodes: s.samples,
 	}
 }

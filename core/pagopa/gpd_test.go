@@ -1,0 +1,99 @@
+package pagopa_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sportello/sportello/core/pagopa"
+	"github.com/sportello/sportello/core/sandbox"
+)
+
+func gpdSandbox(t *testing.T) (*pagopa.GPD, *sandbox.Sandbox, string) {
+	t.Helper()
+	sb, err := sandbox.Start(context.Background(), "127.0.0.1:0", sandbox.Config{Seed: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	c := sb.GPDCredentials()
+	return &pagopa.GPD{BaseURL: c.BaseURL, Key: c.Key}, sb, c.OrganizationFiscalCode
+}
+
+func posizione(iupd string, base uint64) pagopa.Posizione {
+	avviso := pagopa.CodiceAvviso(1, base)
+	return pagopa.Posizione{IUPD: iupd, Tipo: "F", CodiceFiscale: "RSSMRA80A01F205X", Nome: "Mario Rossi",
+		Ente: "Comune di Vimercate", Email: "mario.rossi@example.it",
+		OpzioniPagamento: []pagopa.Opzione{{IUV: pagopa.IUV(avviso), Centesimi: 23450, Descrizione: "Trasporto scolastico 2026/27",
+			Scadenza: time.Date(2027, 1, 31, 23, 59, 59, 0, time.UTC),
+			Trasferimenti: []pagopa.Trasferimento{{ID: "1", Centesimi: 23450, Causale: "Trasporto scolastico 2026/27",
+				Tassonomia: "9/0101108TS/", IBAN: "IT60X0542811101000000123456"}}}}}
+}
+
+// The life of a position on GPD (the sandbox, over HTTP): created and
+// published at once, read back, a second create is "already there",
+// paid, and a draft published then invalidated.
+func TestGPDCicloDiVita(t *testing.T) {
+	g, sb, org := gpdSandbox(t)
+	ctx := context.Background()
+	p, err := g.Crea(ctx, org, posizione("SPORTELLO-B1-R2", 1), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Stato != pagopa.StatoValida || p.OpzioniPagamento[0].CodiceAvviso != pagopa.CodiceAvviso(1, 1) {
+		t.Fatalf("created %+v", p)
+	}
+	if _, err := g.Crea(ctx, org, posizione("SPORTELLO-B1-R2", 1), true); !errors.Is(err, pagopa.ErrPosizioneEsistente) {
+		t.Fatalf("second create: %v", err)
+	}
+	if err := sb.PagaPosizione("SPORTELLO-B1-R2"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := g.Leggi(ctx, org, "SPORTELLO-B1-R2")
+	if err != nil || got.Stato != pagopa.StatoPagata || got.PagataIl == nil || got.OpzioniPagamento[0].Centesimi != 23450 {
+		t.Fatalf("read back %+v %v", got, err)
+	}
+
+	bozza, err := g.Crea(ctx, org, posizione("SPORTELLO-B1-R3", 2), false)
+	if err != nil || bozza.Stato != pagopa.StatoBozza {
+		t.Fatalf("draft %+v %v", bozza, err)
+	}
+	if p, err := g.Pubblica(ctx, org, "SPORTELLO-B1-R3"); err != nil || p.Stato != pagopa.StatoValida {
+		t.Fatalf("publish %+v %v", p, err)
+	}
+	if p, err := g.Invalida(ctx, org, "SPORTELLO-B1-R3"); err != nil || p.Stato != pagopa.StatoAnnullata {
+		t.Fatalf("invalidate %+v %v", p, err)
+	}
+	var ge *pagopa.ErroreGPD
+	if _, err := g.Invalida(ctx, org, "SPORTELLO-B1-R3"); !errors.As(err, &ge) || ge.Status != 409 {
+		t.Fatalf("invalidate twice: %v", err)
+	}
+	if _, err := g.Leggi(ctx, org, "NON-ESISTE"); !errors.Is(err, pagopa.ErrPosizioneNonTrovata) {
+		t.Fatalf("unknown position: %v", err)
+	}
+}
+
+func TestGPDRifiuti(t *testing.T) {
+	g, _, org := gpdSandbox(t)
+	ctx := context.Background()
+	var ge *pagopa.ErroreGPD
+
+	bad := posizione("SPORTELLO-B1-R9", 9)
+	bad.OpzioniPagamento[0].Trasferimenti[0].Centesimi = 100 // does not add up
+	bad.Ente = ""
+	_, err := g.Crea(ctx, org, bad, true)
+	if !errors.As(err, &ge) || ge.Status != 400 || !strings.Contains(ge.Dettaglio, "companyName must not be blank") ||
+		!strings.Contains(ge.Dettaglio, "differs from the sum of the transfers") || ge.Temporanea() {
+		t.Fatalf("invalid body: %v", err)
+	}
+	if _, err := g.Crea(ctx, "00000000000", posizione("X", 10), true); !errors.As(err, &ge) || ge.Status != 403 {
+		t.Fatalf("another ente: %v", err)
+	}
+	wrong := *g
+	wrong.Key = "0123456789abcdef0123456789abcdef"
+	if _, err := wrong.Leggi(ctx, org, "X"); !errors.As(err, &ge) || ge.Status != 401 {
+		t.Fatalf("wrong key: %v", err)
+	}
+}
