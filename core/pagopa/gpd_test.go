@@ -97,3 +97,37 @@ func TestGPDRifiuti(t *testing.T) {
 		t.Fatalf("wrong key: %v", err)
 	}
 }
+
+// With a state directory the sandbox's positions survive a restart, paid
+// ones included, and their IUVs stay taken.
+func TestGPDStatoPersistente(t *testing.T) {
+	dir := t.TempDir()
+	ctx := context.Background()
+	start := func() (*pagopa.GPD, *sandbox.Sandbox, string) {
+		sb, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Config{Seed: 2026, StateDir: dir})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := sb.GPDCredentials()
+		return &pagopa.GPD{BaseURL: c.BaseURL, Key: c.Key}, sb, c.OrganizationFiscalCode
+	}
+	g, sb, org := start()
+	if _, err := g.Crea(ctx, org, posizione("SPORTELLO-B2-R2", 21), true); err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.PagaPosizione("SPORTELLO-B2-R2"); err != nil {
+		t.Fatal(err)
+	}
+	sb.Close()
+
+	g, sb, org = start()
+	defer sb.Close()
+	p, err := g.Leggi(ctx, org, "SPORTELLO-B2-R2")
+	if err != nil || p.Stato != pagopa.StatoPagata || p.PagataIl == nil {
+		t.Fatalf("after restart: %+v %v", p, err)
+	}
+	other := posizione("SPORTELLO-B2-R3", 21) // same IUV
+	if _, err := g.Crea(ctx, org, other, true); !errors.Is(err, pagopa.ErrPosizioneEsistente) {
+		t.Fatalf("IUV reused after restart: %v", err)
+	}
+}

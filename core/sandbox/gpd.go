@@ -2,6 +2,7 @@ package sandbox
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -32,6 +33,7 @@ type gpdSystem struct {
 	mu        sync.Mutex
 	positions map[string]*gpdPosition // by IUPD
 	iuvs      map[string]string       // IUV → IUPD
+	journal   *journal                // with a state directory: every position after each change
 }
 
 // gpdPosition is a PaymentPositionModel as stored and returned.
@@ -75,19 +77,66 @@ type gpdTransfer struct {
 	PostalIBAN            string `json:"postalIban,omitempty"`
 }
 
-func newGPDSystem(sb *Sandbox) *gpdSystem {
-	return &gpdSystem{sb: sb, key: demoKey(sb.cfg.Seed, "gpd", "primary"), org: sb.cfg.Services[0].OrganizationFiscalCode,
+func newGPDSystem(sb *Sandbox) (*gpdSystem, error) {
+	g := &gpdSystem{sb: sb, key: demoKey(sb.cfg.Seed, "gpd", "primary"), org: sb.cfg.Services[0].OrganizationFiscalCode,
 		positions: map[string]*gpdPosition{}, iuvs: map[string]string{}}
+	if sb.cfg.StateDir == "" {
+		return g, nil
+	}
+	j, err := openJournal(sb.cfg.StateDir, "gpd-positions.jsonl")
+	if err != nil {
+		return nil, err
+	}
+	err = j.replay(func(line []byte) error {
+		var p gpdPosition
+		if err := json.Unmarshal(line, &p); err != nil {
+			return err
+		}
+		if p.IUPD == "" {
+			return errors.New("record without iupd")
+		}
+		g.store(&p) // the last record of a position wins
+		return nil
+	})
+	if err != nil {
+		j.close()
+		return nil, err
+	}
+	g.journal = j
+	return g, nil
+}
+
+func (g *gpdSystem) store(p *gpdPosition) {
+	g.positions[p.IUPD] = p
+	for _, o := range p.PaymentOption {
+		g.iuvs[o.IUV] = p.IUPD
+	}
+}
+
+// save records a position after a change; called with mu held.
+func (g *gpdSystem) save(p *gpdPosition) error {
+	if g.journal == nil {
+		return nil
+	}
+	return g.journal.append(p)
 }
 
 func (g *gpdSystem) reset() error {
 	g.mu.Lock()
 	defer g.mu.Unlock()
 	g.positions, g.iuvs = map[string]*gpdPosition{}, map[string]string{}
+	if g.journal != nil {
+		return g.journal.truncate()
+	}
 	return nil
 }
 
-func (g *gpdSystem) close() error { return nil }
+func (g *gpdSystem) close() error {
+	if g.journal != nil {
+		return g.journal.close()
+	}
+	return nil
+}
 
 func (g *gpdSystem) mount(mux *http.ServeMux) {
 	base := gpdBasePath + "/organizations/{org}/debtpositions"
@@ -244,9 +293,12 @@ func (g *gpdSystem) create(w http.ResponseWriter, r *http.Request) {
 	}
 	for i := range p.PaymentOption {
 		p.PaymentOption[i].NAV = "3" + p.PaymentOption[i].IUV
-		g.iuvs[p.PaymentOption[i].IUV] = p.IUPD
 	}
-	g.positions[p.IUPD] = &p
+	if err := g.save(&p); err != nil {
+		writeProblem(w, newProblem(http.StatusInternalServerError, "Internal Server Error", err.Error()))
+		return
+	}
+	g.store(&p)
 	writeJSON(w, http.StatusCreated, p)
 }
 
@@ -278,7 +330,13 @@ func (g *gpdSystem) transition(from, to string) func(w http.ResponseWriter, r *h
 		case p.Status != from:
 			writeProblem(w, newProblem(http.StatusConflict, "Conflict", fmt.Sprintf("Debt position is %s, not %s", p.Status, from)))
 		default:
-			p.Status = to
+			next := *p
+			next.Status = to
+			if err := g.save(&next); err != nil {
+				writeProblem(w, newProblem(http.StatusInternalServerError, "Internal Server Error", err.Error()))
+				return
+			}
+			*p = next
 			writeJSON(w, http.StatusOK, p)
 		}
 	}
@@ -296,6 +354,11 @@ func (g *gpdSystem) Paga(iupd string) error {
 		return fmt.Errorf("debt position %s is %s, not VALID", iupd, p.Status)
 	}
 	now := g.sb.now().UTC()
-	p.Status, p.PaymentDate = "PAID", &now
+	next := *p
+	next.Status, next.PaymentDate = "PAID", &now
+	if err := g.save(&next); err != nil {
+		return err
+	}
+	*p = next
 	return nil
 }

@@ -123,7 +123,10 @@ func Start(ctx context.Context, listen string, cfg Config) (*Sandbox, error) {
 	if s.io, err = newIOSystem(s); err != nil {
 		return nil, err
 	}
-	s.gpd = newGPDSystem(s)
+	if s.gpd, err = newGPDSystem(s); err != nil {
+		s.io.close()
+		return nil, err
+	}
 	s.systems = []system{s.io, s.gpd}
 
 	ln, err := net.Listen("tcp", listen)
