@@ -66,11 +66,35 @@ func preparaCaratteri() (c caratteri) {
 			return
 		}
 	}
-	c.translate, c.err = fpdf.UnicodeTranslator(strings.NewReader(mappa))
-	if c.err != nil {
-		c.err = fmt.Errorf("caratteri del PDF: %w", c.err)
-	}
+	c.translate = traduttore1252()
 	return c
+}
+
+// traduttore1252 turns UTF-8 text into the fonts' Windows-1252 bytes
+// (characters outside it become "?"). Its table is read-only, so one
+// translator serves every goroutine; fpdf's own keeps a buffer inside and
+// must not be shared.
+func traduttore1252() func(string) string {
+	table := make(map[rune]byte, 256)
+	for i := 255; i >= 32; i-- {
+		if r := charmap.Windows1252.DecodeByte(byte(i)); r != '\uFFFD' {
+			table[r] = byte(i)
+		}
+	}
+	return func(s string) string {
+		b := make([]byte, 0, len(s))
+		for _, r := range s {
+			switch c, ok := table[r]; {
+			case ok:
+				b = append(b, c)
+			case r < 32:
+				b = append(b, byte(r))
+			default:
+				b = append(b, '?')
+			}
+		}
+		return string(b)
+	}
 }
 
 // mappa1252 is the Windows-1252 code page in fpdf's map format.

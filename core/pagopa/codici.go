@@ -5,8 +5,9 @@ import (
 	"strings"
 
 	"github.com/boombuler/barcode"
-	"github.com/boombuler/barcode/datamatrix"
 	"github.com/boombuler/barcode/qr"
+
+	"github.com/sportello/sportello/core/pagopa/internal/datamatrix"
 )
 
 // StringaQR is what the notice's QR code holds, read by banks' and

@@ -2,12 +2,15 @@ package pagopa
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
+	"io"
 	"os"
 	"regexp"
 	"runtime"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -164,4 +167,36 @@ func BenchmarkStampaAvvisi(b *testing.B) {
 	}
 	b.Run("parallelo", func(b *testing.B) { run(b, runtime.GOMAXPROCS(0)) })
 	b.Run("uno-alla-volta", func(b *testing.B) { run(b, 1) })
+}
+
+// Notices are printed by several workers at once (the generation job):
+// nothing the documents share may hold per-call state.
+func TestStampaAvvisiInParallelo(t *testing.T) {
+	var wg sync.WaitGroup
+	errs := make(chan error, 8)
+	for w := range 8 {
+		wg.Go(func() {
+			for i := range 25 {
+				a := avvisoProva()
+				a.CodiceAvviso = CodiceAvviso(1, uint64(w*100+i+1))
+				a.Oggetto = "Quota mensa - indennità di mora inclusa (€) n. " + fmt.Sprint(i)
+				if err := StampaAvviso(io.Discard, a); err != nil {
+					errs <- err
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+}
+
+func TestTraduttore1252(t *testing.T) {
+	tr := traduttore1252()
+	if got := tr("Società “Rossi” – 12,50 € · n°1 ✓"); got != "Societ\xe0 \x93Rossi\x94 \x96 12,50 \x80 \xb7 n\xb01 ?" {
+		t.Fatalf("%q", got)
+	}
 }
