@@ -2,7 +2,6 @@ package ui
 
 import (
 	"context"
-	"fmt"
 	"strconv"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sportello/sportello/core/flussi"
 	"github.com/sportello/sportello/core/impostazioni"
 	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/ui/widgets"
@@ -40,23 +40,17 @@ const (
 	colServizioChiave
 )
 
-func euroFromCents(c int64) string {
-	if c == 0 {
-		return ""
-	}
-	return strings.Replace(fmt.Sprintf("%.2f", float64(c)/100), ".", ",", 1)
-}
-
+// centsFromEuro reads the optional maximum amount with the same rules as
+// the amounts of a flow's file (1.500,00 / 1500.00 / 1500).
 func centsFromEuro(s string) (int64, error) {
-	s = strings.TrimSpace(strings.ReplaceAll(strings.ReplaceAll(s, ".", ""), "€", ""))
-	if s == "" {
+	if strings.TrimSpace(s) == "" {
 		return 0, nil
 	}
-	f, err := strconv.ParseFloat(strings.Replace(s, ",", ".", 1), 64)
-	if err != nil || f < 0 {
-		return 0, impostazioni.ErrValidazione{Campo: lang.L("Importo massimo (euro)"), Motivo: lang.L("importo non valido, es. 1.500,00")}
+	c, err := flussi.ParseImporto(s)
+	if err != nil {
+		return 0, impostazioni.ErrValidazione{Campo: lang.L("Importo massimo (euro)"), Motivo: err.Error()}
 	}
-	return int64(f*100 + 0.5), nil
+	return c, nil
 }
 
 func serviziIOView(u *UI) fyne.CanvasObject {
@@ -166,7 +160,7 @@ func (u *UI) showServizio(s *serviziScreen, idText string) {
 		}
 		s.current = id
 		s.Form.SetValues(map[string]string{"nome": sv.Nome, "service_id": sv.ServiceID, "base_url": sv.BaseURL,
-			"livello": sv.Livello, "importo_massimo": euroFromCents(sv.ImportoMassimo), "attivo": strconv.FormatBool(sv.Attivo)})
+			"livello": sv.Livello, "importo_massimo": flussi.FormatImporto(sv.ImportoMassimo), "attivo": strconv.FormatBool(sv.Attivo)})
 		s.Form.SetLastChange(sv.ModificatoIl, sv.ModificatoDa)
 		s.Elimina.Enable()
 		s.Storico.Enable()
