@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"sync"
 
+	"github.com/sportello/sportello/core/avvisi"
 	"github.com/sportello/sportello/core/flussi"
 	"github.com/sportello/sportello/core/impostazioni"
 	"github.com/sportello/sportello/core/operatori"
@@ -34,6 +35,7 @@ type App struct {
 	Operatori    *operatori.Service
 	Impostazioni *impostazioni.Service
 	Flussi       *flussi.Service
+	Avvisi       *avvisi.Service
 	Demo         bool
 	// SandboxURL is the embedded sandbox's address in demo mode.
 	SandboxURL string
@@ -60,6 +62,7 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 		Operatori:    &operatori.Service{DB: db},
 		Impostazioni: imp,
 		Flussi:       flussi.New(db, imp, opts.Flussi),
+		Avvisi:       &avvisi.Service{DB: db},
 	}, nil
 }
 

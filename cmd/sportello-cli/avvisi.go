@@ -3,20 +3,33 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
 
 	"github.com/sportello/sportello/core/avvisi"
+	"github.com/sportello/sportello/core/flussi"
 	"github.com/sportello/sportello/core/pagopa"
+	"github.com/sportello/sportello/store"
 )
 
 func init() {
 	const cmd, desc = "\n  ", "\n                               "
 	register(command{
 		name: "avvisi",
-		usage: "avvisi tracciato --out FILE.xlsx" +
+		usage: "avvisi importa FILE --tipo-dovuto CODICE --scadenza AAAA-MM-GG --causale \"…\" [--spedizione pec|email] [--protocollo --oggetto \"…\"]" +
+			desc + "controlla la lista e la salva come nuovo lotto, con codice avviso e IUPD per ogni riga; stampa l'UUID del lotto;" +
+			desc + "se la lista o le opzioni hanno problemi li elenca tutti e non salva nulla" +
+			cmd + "avvisi stato UUID [--json]" +
+			desc + "il lotto e i suoi avvisi per stato" +
+			cmd + "avvisi tracciato --out FILE.xlsx" +
 			desc + "il modello della lista per la generazione massiva di avvisi pagoPA, con due righe di esempio" +
 			cmd + "avvisi verifica FILE" +
 			desc + "controlla una lista (.xlsx o .csv) riga per riga senza salvare nulla: elenca ogni problema" +
@@ -27,9 +40,13 @@ func init() {
 
 func runAvvisi(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return exitError{code: 2, msg: "avvisi: indicare tracciato o verifica"}
+		return exitError{code: 2, msg: "avvisi: indicare importa, stato, tracciato o verifica"}
 	}
 	switch args[0] {
+	case "importa":
+		return avvisiImporta(ctx, g, args[1:], stdout, stderr)
+	case "stato":
+		return avvisiStato(ctx, g, args[1:], stdout, stderr)
 	case "tracciato":
 		return avvisiTracciato(args[1:], stdout, stderr)
 	case "verifica":
@@ -82,5 +99,91 @@ func avvisiVerifica(args []string, stdout, stderr io.Writer) error {
 		totale += r.Centesimi
 	}
 	fmt.Fprintf(stdout, "%d %s corrette, importo totale %s euro\n", len(l.Righe), plural(len(l.Righe), "riga", "righe"), pagopa.FormattaImporto(totale))
+	return nil
+}
+
+func avvisiImporta(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("avvisi importa", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o avvisi.OpzioniLotto
+	fs.StringVar(&o.TipoDovuto, "tipo-dovuto", "", "codice del tipo dovuto (Impostazioni → Tipi dovuto)")
+	scadenza := fs.String("scadenza", "", "scadenza standard, AAAA-MM-GG")
+	fs.StringVar(&o.Causale, "causale", "", "causale standard (se la riga non ha CausaleBollettino)")
+	spedizione := fs.String("spedizione", "pec", "pec o email")
+	fs.BoolVar(&o.Protocollazione, "protocollo", false, "protocollare ogni avviso in uscita")
+	fs.StringVar(&o.OggettoProtocollo, "oggetto", "", "oggetto del protocollo (se la riga non ha OggettoProt)")
+	pos, err := parseArgs(fs, args, "FILE")
+	if err != nil {
+		return err
+	}
+	if *scadenza != "" {
+		t, err := time.ParseInLocation("2006-01-02", *scadenza, time.Local)
+		if err != nil {
+			return exitError{code: 2, msg: "avvisi importa: --scadenza nel formato AAAA-MM-GG"}
+		}
+		o.Scadenza = t
+	}
+	o.Spedizione = strings.ToUpper(*spedizione)
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return exitError{code: 1, msg: fmt.Sprintf("avvisi importa: impossibile leggere %s: %v", pos[0], err)}
+	}
+	defer f.Close()
+	a, by, err := appOperatore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	l, lettura, err := a.Avvisi.ImportaLotto(ctx, by, filepath.Base(pos[0]), bufio.NewReader(f), o)
+	var ie *flussi.ErrImport
+	if errors.As(err, &ie) {
+		for _, e := range lettura.Errori {
+			fmt.Fprintln(stderr, e.Error())
+		}
+		return exitError{code: 1, msg: fmt.Sprintf("avvisi importa: %s non importato, %d %s da correggere: non è stato salvato nulla",
+			filepath.Base(pos[0]), len(ie.Errori), plural(len(ie.Errori), "problema", "problemi"))}
+	}
+	if err != nil {
+		return domain("avvisi importa", err)
+	}
+	fmt.Fprintln(stdout, l.UUID)
+	fmt.Fprintf(stderr, "lotto importato: %d %s per %s euro\n", l.Totale, plural(l.Totale, "avviso", "avvisi"), pagopa.FormattaImporto(l.Centesimi))
+	return nil
+}
+
+func avvisiStato(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("avvisi stato", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	asJSON := fs.Bool("json", false, "uscita JSON")
+	pos, err := parseArgs(fs, args, "UUID")
+	if err != nil {
+		return err
+	}
+	a, err := openApp(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	l, conta, err := a.DB.ConteggiLotto(ctx, pos[0])
+	if errors.Is(err, store.ErrNotFound) {
+		return exitError{code: 1, msg: fmt.Sprintf("avvisi stato: lotto %s non trovato", pos[0])}
+	}
+	if err != nil {
+		return domain("avvisi stato", err)
+	}
+	if *asJSON {
+		return json.NewEncoder(stdout).Encode(map[string]any{"uuid": l.UUID, "stato": l.Stato, "file": l.FileOrigine,
+			"totale": l.Totale, "centesimi": l.Centesimi, "scadenza": l.Scadenza, "spedizione": l.Spedizione, "per_stato": conta})
+	}
+	fmt.Fprintf(stdout, "Lotto      %s\nFile       %s\nStato      %s\nAvvisi     %d\nImporto    %s euro\nScadenza   %s\nSpedizione %s\n\n",
+		l.UUID, l.FileOrigine, l.Stato, l.Totale, pagopa.FormattaImporto(l.Centesimi), l.Scadenza, l.Spedizione)
+	stati := make([]string, 0, len(conta))
+	for s := range conta {
+		stati = append(stati, s)
+	}
+	sort.Strings(stati)
+	for _, s := range stati {
+		fmt.Fprintf(stdout, "%-12s %d\n", s, conta[s])
+	}
 	return nil
 }

@@ -31,3 +31,26 @@ func TestAvvisiTracciatoEVerifica(t *testing.T) {
 		t.Fatalf("verifica without a file: exit %d", code)
 	}
 }
+
+func TestAvvisiImportaEStato(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"XDG_DATA_HOME": dir, "XDG_CONFIG_HOME": dir}
+	tracciato := filepath.Join(dir, "lista.xlsx")
+	if code, _, stderr := runCLI(t, nil, "avvisi", "tracciato", "--out", tracciato); code != 0 {
+		t.Fatal(stderr)
+	}
+	code, stdout, stderr := runCLI(t, env, "--demo", "avvisi", "importa", tracciato, "--tipo-dovuto", "DEMO",
+		"--scadenza", "2099-01-31", "--causale", "Pagamento dimostrativo")
+	id := strings.TrimSpace(stdout)
+	if code != 0 || len(id) != 36 || !strings.Contains(stderr, "lotto importato: 2 avvisi per 1.484,50 euro") {
+		t.Fatalf("importa: exit %d %q %q", code, stdout, stderr)
+	}
+	code, stdout, _ = runCLI(t, env, "--demo", "avvisi", "stato", id, "--json")
+	if code != 0 || !strings.Contains(stdout, `"per_stato":{"DA_GENERARE":2}`) || !strings.Contains(stdout, `"centesimi":148450`) {
+		t.Fatalf("stato: exit %d %s", code, stdout)
+	}
+	code, _, stderr = runCLI(t, env, "--demo", "avvisi", "importa", tracciato, "--tipo-dovuto", "MENSA", "--scadenza", "2099-01-31")
+	if code != 1 || !strings.Contains(stderr, "Tipo dovuto: «MENSA» non esiste") || !strings.Contains(stderr, "non è stato salvato nulla") {
+		t.Fatalf("bad options: exit %d %s", code, stderr)
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"io"
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/sportello/sportello/core/anagrafe"
 	"github.com/sportello/sportello/core/flussi"
@@ -152,6 +153,9 @@ func Leggi(r io.Reader) (*Lettura, error) {
 		}
 		if err := anagrafe.ValidaEmail(r.IndirizzoPec); err != nil {
 			l.errore(n, ColIndirizzoPec, anagrafe.Dettaglio(err))
+		}
+		if utf8.RuneCountInString(r.Causale) > 140 {
+			l.errore(n, ColCausaleBollettino, fmt.Sprintf("al massimo 140 caratteri, trovati %d", utf8.RuneCountInString(r.Causale)))
 		}
 		if r.CAP != "" && (len(r.CAP) != 5 || strings.IndexFunc(r.CAP, func(c rune) bool { return !unicode.IsDigit(c) }) >= 0) {
 			l.errore(n, ColCAP, "il CAP ha 5 cifre")

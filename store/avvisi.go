@@ -1,0 +1,132 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"time"
+)
+
+// Lotto is an imported list of mass payment notices.
+type Lotto struct {
+	ID                int64
+	UUID              string
+	TipoDovutoID      int64
+	Scadenza          string // YYYY-MM-DD
+	Causale           string
+	Protocollazione   bool
+	OggettoProtocollo string
+	Spedizione        string // PEC or EMAIL
+	FileOrigine       string
+	Stato             string
+	Totale            int
+	Centesimi         int64
+	CreatoIl          time.Time
+}
+
+// AvvisoLotto is one row of a batch with its notice identifiers.
+type AvvisoLotto struct {
+	Riga                                     int
+	Intestazione, CodiceFiscale, PartitaIVA  string
+	Centesimi                                int64
+	Causale, OggettoProtocollo, IndirizzoPec string
+	Indirizzo, CAP, Comune, Provincia        string
+	IUV, CodiceAvviso, IUPD                  string
+	Stato                                    string
+}
+
+// ProssimeBasiIUV reserves n consecutive bases of the notice numbers of a
+// segregation code and returns the first; the writer's transaction makes
+// the reservation exclusive.
+func (tx *Tx) ProssimeBasiIUV(ctx context.Context, segregazione, n int) (uint64, error) {
+	var ultimo uint64
+	err := tx.QueryRowContext(ctx, `INSERT INTO sequenze_iuv (segregazione, ultimo) VALUES (?, ?)
+		ON CONFLICT (segregazione) DO UPDATE SET ultimo = ultimo + excluded.ultimo RETURNING ultimo`, segregazione, n).Scan(&ultimo)
+	return ultimo - uint64(n) + 1, err
+}
+
+// InsertLotto stores a batch and its rows.
+func (tx *Tx) InsertLotto(ctx context.Context, l Lotto, righe []AvvisoLotto) (int64, error) {
+	res, err := tx.ExecContext(ctx, `INSERT INTO avvisi_lotti (uuid, tipo_dovuto_id, scadenza, causale, protocollazione, oggetto_protocollo,
+		spedizione, file_origine, stato, totale, centesimi, creato_il, modificato_il, modificato_da) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		l.UUID, l.TipoDovutoID, l.Scadenza, l.Causale, boolInt(l.Protocollazione), l.OggettoProtocollo, l.Spedizione, l.FileOrigine,
+		l.Stato, len(righe), l.Centesimi, tx.Stamp(), tx.Stamp(), tx.Operator)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	stmt, err := tx.PrepareContext(ctx, `INSERT INTO avvisi (lotto_id, riga, intestazione, codice_fiscale, partita_iva, centesimi, causale,
+		oggetto_protocollo, indirizzo_pec, indirizzo, cap, comune, provincia, iuv, codice_avviso, iupd, stato, modificato_il, modificato_da)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`)
+	if err != nil {
+		return 0, err
+	}
+	defer stmt.Close()
+	for _, r := range righe {
+		if _, err := stmt.ExecContext(ctx, id, r.Riga, r.Intestazione, r.CodiceFiscale, r.PartitaIVA, r.Centesimi, r.Causale,
+			r.OggettoProtocollo, r.IndirizzoPec, r.Indirizzo, r.CAP, r.Comune, r.Provincia, r.IUV, r.CodiceAvviso, r.IUPD, r.Stato,
+			tx.Stamp(), tx.Operator); err != nil {
+			if isUniqueViolation(err) {
+				return 0, ErrDuplicate
+			}
+			return 0, err
+		}
+	}
+	return id, nil
+}
+
+// ConteggiLotto counts a batch's notices by state.
+func (db *DB) ConteggiLotto(ctx context.Context, uuid string) (Lotto, map[string]int, error) {
+	var l Lotto
+	var prot int
+	var creato string
+	err := db.r.QueryRowContext(ctx, `SELECT id, uuid, tipo_dovuto_id, scadenza, causale, protocollazione, oggetto_protocollo, spedizione,
+		file_origine, stato, totale, centesimi, creato_il FROM avvisi_lotti WHERE uuid = ?`, uuid).Scan(&l.ID, &l.UUID, &l.TipoDovutoID,
+		&l.Scadenza, &l.Causale, &prot, &l.OggettoProtocollo, &l.Spedizione, &l.FileOrigine, &l.Stato, &l.Totale, &l.Centesimi, &creato)
+	if err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return l, nil, ErrNotFound
+		}
+		return l, nil, err
+	}
+	l.Protocollazione = prot == 1
+	l.CreatoIl, _ = time.Parse(time.RFC3339, creato)
+	rows, err := db.r.QueryContext(ctx, `SELECT stato, COUNT(*) FROM avvisi WHERE lotto_id = ? GROUP BY stato`, l.ID)
+	if err != nil {
+		return l, nil, err
+	}
+	defer rows.Close()
+	out := map[string]int{}
+	for rows.Next() {
+		var s string
+		var n int
+		if err := rows.Scan(&s, &n); err != nil {
+			return l, nil, err
+		}
+		out[s] = n
+	}
+	return l, out, rows.Err()
+}
+
+// AvvisiLotto reads a batch's rows in file order.
+func (db *DB) AvvisiLotto(ctx context.Context, lottoID int64) ([]AvvisoLotto, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT riga, intestazione, codice_fiscale, partita_iva, centesimi, causale, oggetto_protocollo,
+		indirizzo_pec, indirizzo, cap, comune, provincia, iuv, codice_avviso, iupd, stato FROM avvisi WHERE lotto_id = ? ORDER BY riga`, lottoID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []AvvisoLotto
+	for rows.Next() {
+		var a AvvisoLotto
+		if err := rows.Scan(&a.Riga, &a.Intestazione, &a.CodiceFiscale, &a.PartitaIVA, &a.Centesimi, &a.Causale, &a.OggettoProtocollo,
+			&a.IndirizzoPec, &a.Indirizzo, &a.CAP, &a.Comune, &a.Provincia, &a.IUV, &a.CodiceAvviso, &a.IUPD, &a.Stato); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
