@@ -130,3 +130,34 @@ func (db *DB) AvvisiLotto(ctx context.Context, lottoID int64) ([]AvvisoLotto, er
 	}
 	return out, rows.Err()
 }
+
+// AvvisoStampa is what printing a notice needs: the row, its batch and
+// its kind of payment.
+type AvvisoStampa struct {
+	Avviso     AvvisoLotto
+	Lotto      Lotto
+	TipoDovuto TipoDovuto
+}
+
+// AvvisoByIUV finds a notice by its IUV (or its 18-digit notice number).
+func (db *DB) AvvisoByIUV(ctx context.Context, iuv string) (AvvisoStampa, error) {
+	var s AvvisoStampa
+	a, l := &s.Avviso, &s.Lotto
+	var prot int
+	err := db.r.QueryRowContext(ctx, `SELECT a.riga, a.intestazione, a.codice_fiscale, a.partita_iva, a.centesimi, a.causale,
+		a.oggetto_protocollo, a.indirizzo_pec, a.indirizzo, a.cap, a.comune, a.provincia, a.iuv, a.codice_avviso, a.iupd, a.stato,
+		l.id, l.uuid, l.tipo_dovuto_id, l.scadenza, l.causale, l.protocollazione, l.oggetto_protocollo, l.spedizione, l.file_origine, l.stato
+		FROM avvisi a JOIN avvisi_lotti l ON l.id = a.lotto_id WHERE a.iuv = ? OR a.codice_avviso = ?`, iuv, iuv).Scan(
+		&a.Riga, &a.Intestazione, &a.CodiceFiscale, &a.PartitaIVA, &a.Centesimi, &a.Causale, &a.OggettoProtocollo, &a.IndirizzoPec,
+		&a.Indirizzo, &a.CAP, &a.Comune, &a.Provincia, &a.IUV, &a.CodiceAvviso, &a.IUPD, &a.Stato,
+		&l.ID, &l.UUID, &l.TipoDovutoID, &l.Scadenza, &l.Causale, &prot, &l.OggettoProtocollo, &l.Spedizione, &l.FileOrigine, &l.Stato)
+	if errors.Is(err, sql.ErrNoRows) {
+		return s, ErrNotFound
+	}
+	if err != nil {
+		return s, err
+	}
+	l.Protocollazione = prot == 1
+	s.TipoDovuto, err = scanTipoDovuto(db.r.QueryRowContext(ctx, `SELECT `+tipoDovutoCols+` FROM tipi_dovuto WHERE id = ?`, l.TipoDovutoID))
+	return s, err
+}

@@ -29,6 +29,8 @@ func init() {
 			desc + "se la lista o le opzioni hanno problemi li elenca tutti e non salva nulla" +
 			cmd + "avvisi stato UUID [--json]" +
 			desc + "il lotto e i suoi avvisi per stato" +
+			cmd + "avvisi pdf IUV|CODICE_AVVISO --out FILE.pdf" +
+			desc + "l'avviso di pagamento pagoPA di una riga di un lotto, in PDF" +
 			cmd + "avvisi tracciato --out FILE.xlsx" +
 			desc + "il modello della lista per la generazione massiva di avvisi pagoPA, con due righe di esempio" +
 			cmd + "avvisi verifica FILE" +
@@ -40,13 +42,15 @@ func init() {
 
 func runAvvisi(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return exitError{code: 2, msg: "avvisi: indicare importa, stato, tracciato o verifica"}
+		return exitError{code: 2, msg: "avvisi: indicare importa, stato, pdf, tracciato o verifica"}
 	}
 	switch args[0] {
 	case "importa":
 		return avvisiImporta(ctx, g, args[1:], stdout, stderr)
 	case "stato":
 		return avvisiStato(ctx, g, args[1:], stdout, stderr)
+	case "pdf":
+		return avvisiPDF(ctx, g, args[1:], stdout, stderr)
 	case "tracciato":
 		return avvisiTracciato(args[1:], stdout, stderr)
 	case "verifica":
@@ -185,5 +189,31 @@ func avvisiStato(ctx context.Context, g globals, args []string, stdout, stderr i
 	for _, s := range stati {
 		fmt.Fprintf(stdout, "%-12s %d\n", s, conta[s])
 	}
+	return nil
+}
+
+func avvisiPDF(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("avvisi pdf", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "file PDF di destinazione")
+	pos, err := parseArgs(fs, args, "IUV")
+	if err != nil {
+		return err
+	}
+	if *out == "" {
+		return exitError{code: 2, msg: "avvisi pdf: indicare --out FILE.pdf"}
+	}
+	a, err := openApp(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := scriviFile(*out, func(w io.Writer) error { return a.Avvisi.StampaPDF(ctx, pos[0], w) }); err != nil {
+		if errors.Is(err, avvisi.ErrAvvisoNonTrovato) {
+			return exitError{code: 1, msg: "avvisi pdf: " + err.Error()}
+		}
+		return domain("avvisi pdf", err)
+	}
+	fmt.Fprintf(stdout, "avviso scritto in %s\n", *out)
 	return nil
 }

@@ -49,6 +49,17 @@ func TestAvvisiImportaEStato(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, `"per_stato":{"DA_GENERARE":2}`) || !strings.Contains(stdout, `"centesimi":148450`) {
 		t.Fatalf("stato: exit %d %s", code, stdout)
 	}
+	// The notice of the first row, by its number (DEMO's segregation code 01, first base).
+	pdf := filepath.Join(dir, "avviso.pdf")
+	if code, _, stderr := runCLI(t, env, "--demo", "avvisi", "pdf", "301000000000000144", "--out", pdf); code != 0 {
+		t.Fatalf("pdf: exit %d %s", code, stderr)
+	}
+	if b, err := os.ReadFile(pdf); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
+		t.Fatalf("pdf file: %v", err)
+	}
+	if code, _, _ := runCLI(t, env, "--demo", "avvisi", "pdf", "301000000000099999", "--out", pdf); code != 1 {
+		t.Fatalf("unknown notice: exit %d", code)
+	}
 	code, _, stderr = runCLI(t, env, "--demo", "avvisi", "importa", tracciato, "--tipo-dovuto", "MENSA", "--scadenza", "2099-01-31")
 	if code != 1 || !strings.Contains(stderr, "Tipo dovuto: «MENSA» non esiste") || !strings.Contains(stderr, "non è stato salvato nulla") {
 		t.Fatalf("bad options: exit %d %s", code, stderr)

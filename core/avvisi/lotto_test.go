@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -106,5 +107,39 @@ func TestImportaLottoRifiutato(t *testing.T) {
 	if _, _, err := s.ImportaLotto(ctx, operatori.Operatore{Username: "l.ricci", Ruolo: operatori.RuoloOperatore}, "x.csv",
 		strings.NewReader(csv), opzioni()); !errors.Is(err, operatori.ErrNonAutorizzato) {
 		t.Errorf("operator without the send role: %v", err)
+	}
+}
+
+func TestStampaPDF(t *testing.T) {
+	s := nuovoServizio(t)
+	ctx := context.Background()
+	if err := s.DB.Write(ctx, "admin", func(tx *store.Tx) error {
+		return tx.SaveEnte(ctx, store.Ente{Denominazione: "Comune di Vimercate", CodiceFiscale: "02026620969", CodiceIPA: "c_m052",
+			Settore: "Servizi scolastici"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	if err := ScriviTracciato(&buf); err != nil {
+		t.Fatal(err)
+	}
+	l, _, err := s.ImportaLotto(ctx, invio, "lista.xlsx", &buf, opzioni())
+	if err != nil {
+		t.Fatal(err)
+	}
+	righe, _ := s.DB.AvvisiLotto(ctx, l.ID)
+	var pdf bytes.Buffer
+	// By notice number as printed (groups of four), or by IUV.
+	if err := s.StampaPDF(ctx, pagopa.FormattaCodiceAvviso(righe[0].CodiceAvviso), &pdf); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(pdf.Bytes(), []byte("%PDF-")) || pdf.Len() < 10_000 {
+		t.Fatalf("not a notice: %d bytes", pdf.Len())
+	}
+	if err := s.StampaPDF(ctx, righe[1].IUV, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.StampaPDF(ctx, "01000000000099999", io.Discard); !errors.Is(err, ErrAvvisoNonTrovato) {
+		t.Fatalf("unknown IUV: %v", err)
 	}
 }
