@@ -161,3 +161,57 @@ func (db *DB) AvvisoByIUV(ctx context.Context, iuv string) (AvvisoStampa, error)
 	s.TipoDovuto, err = scanTipoDovuto(db.r.QueryRowContext(ctx, `SELECT `+tipoDovutoCols+` FROM tipi_dovuto WHERE id = ?`, l.TipoDovutoID))
 	return s, err
 }
+
+// GPDURL is the configured GPD base URL ("" when not configured).
+func (db *DB) GPDURL(ctx context.Context) (string, error) {
+	var u string
+	err := db.r.QueryRowContext(ctx, `SELECT gpd_url FROM pagopa_config WHERE id = 1`).Scan(&u)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return u, err
+}
+
+// SaveGPDURL stores the GPD base URL, auditing the change.
+func (tx *Tx) SaveGPDURL(ctx context.Context, u string) error {
+	var before string
+	err := tx.QueryRowContext(ctx, `SELECT gpd_url FROM pagopa_config WHERE id = 1`).Scan(&before)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO pagopa_config (id, gpd_url, modificato_il, modificato_da) VALUES (1, ?, ?, ?)
+		ON CONFLICT (id) DO UPDATE SET gpd_url = excluded.gpd_url, modificato_il = excluded.modificato_il,
+		modificato_da = excluded.modificato_da`, u, tx.Stamp(), tx.Operator); err != nil {
+		return err
+	}
+	return tx.Audit(ctx, "pagopa", "1", Modifica, Diff(map[string]string{"gpd_url": before}, map[string]string{"gpd_url": u}))
+}
+
+// AvvisiDaGenerare are a batch's rows whose debt position is not yet on GPD.
+func (db *DB) AvvisiDaGenerare(ctx context.Context, lottoID int64) ([]AvvisoLotto, error) {
+	all, err := db.AvvisiLotto(ctx, lottoID)
+	if err != nil {
+		return nil, err
+	}
+	var out []AvvisoLotto
+	for _, a := range all {
+		if a.Stato == "DA_GENERARE" {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// SaveStatoAvviso records a row's state after a remote call.
+func (tx *Tx) SaveStatoAvviso(ctx context.Context, iupd, stato, statoGPD, errore string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE avvisi SET stato = ?, stato_gpd = ?, errore = ?, modificato_il = ?, modificato_da = ? WHERE iupd = ?`,
+		stato, statoGPD, errore, tx.Stamp(), tx.Operator, iupd)
+	return err
+}
+
+// SaveStatoLotto sets a batch's state.
+func (tx *Tx) SaveStatoLotto(ctx context.Context, id int64, stato string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE avvisi_lotti SET stato = ?, modificato_il = ?, modificato_da = ? WHERE id = ?`,
+		stato, tx.Stamp(), tx.Operator, id)
+	return err
+}

@@ -27,6 +27,8 @@ func init() {
 		usage: "avvisi importa FILE --tipo-dovuto CODICE --scadenza AAAA-MM-GG --causale \"…\" [--spedizione pec|email] [--protocollo --oggetto \"…\"]" +
 			desc + "controlla la lista e la salva come nuovo lotto, con codice avviso e IUPD per ogni riga; stampa l'UUID del lotto;" +
 			desc + "se la lista o le opzioni hanno problemi li elenca tutti e non salva nulla" +
+			cmd + "avvisi genera UUID" +
+			desc + "crea e pubblica su GPD la posizione debitoria di ogni riga del lotto; interrompibile, si riprende rieseguendolo" +
 			cmd + "avvisi stato UUID [--json]" +
 			desc + "il lotto e i suoi avvisi per stato" +
 			cmd + "avvisi pdf IUV|CODICE_AVVISO --out FILE.pdf" +
@@ -42,7 +44,7 @@ func init() {
 
 func runAvvisi(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return exitError{code: 2, msg: "avvisi: indicare importa, stato, pdf, tracciato o verifica"}
+		return exitError{code: 2, msg: "avvisi: indicare importa, genera, stato, pdf, tracciato o verifica"}
 	}
 	switch args[0] {
 	case "importa":
@@ -51,6 +53,8 @@ func runAvvisi(ctx context.Context, g globals, args []string, stdout, stderr io.
 		return avvisiStato(ctx, g, args[1:], stdout, stderr)
 	case "pdf":
 		return avvisiPDF(ctx, g, args[1:], stdout, stderr)
+	case "genera":
+		return avvisiGenera(ctx, g, args[1:], stdout, stderr)
 	case "tracciato":
 		return avvisiTracciato(args[1:], stdout, stderr)
 	case "verifica":
@@ -215,5 +219,32 @@ func avvisiPDF(ctx context.Context, g globals, args []string, stdout, stderr io.
 		return domain("avvisi pdf", err)
 	}
 	fmt.Fprintf(stdout, "avviso scritto in %s\n", *out)
+	return nil
+}
+
+func avvisiGenera(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("avvisi genera", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pos, err := parseArgs(fs, args, "UUID")
+	if err != nil {
+		return err
+	}
+	a, by, err := appOperatore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	av, err := a.Avvisi.Genera(ctx, by, a.Impostazioni, pos[0], func(p avvisi.Avanzamento) {
+		if (p.Fatti+p.Errori)%100 == 0 || p.Fatti+p.Errori == p.Totale {
+			fmt.Fprintf(stderr, "posizioni %d/%d (errori %d)\n", p.Fatti+p.Errori, p.Totale, p.Errori)
+		}
+	})
+	if err != nil {
+		return domain("avvisi genera", err)
+	}
+	fmt.Fprintf(stdout, "posizioni debitorie pubblicate: %d, con errore o da riprovare: %d\n", av.Fatti, av.Errori)
+	if av.Errori > 0 {
+		return exitError{code: 1, msg: "avvisi genera: alcune righe non sono state generate (avvisi stato per i dettagli; rieseguire per riprovare)"}
+	}
 	return nil
 }

@@ -49,6 +49,13 @@ func TestAvvisiImportaEStato(t *testing.T) {
 	if code != 0 || !strings.Contains(stdout, `"per_stato":{"DA_GENERARE":2}`) || !strings.Contains(stdout, `"centesimi":148450`) {
 		t.Fatalf("stato: exit %d %s", code, stdout)
 	}
+	// Debt positions on the demo's GPD (the sandbox), then the state.
+	if code, stdout, stderr := runCLI(t, env, "--demo", "avvisi", "genera", id); code != 0 || !strings.Contains(stdout, "pubblicate: 2") {
+		t.Fatalf("genera: exit %d %q %q", code, stdout, stderr)
+	}
+	if code, stdout, _ := runCLI(t, env, "--demo", "avvisi", "stato", id, "--json"); code != 0 || !strings.Contains(stdout, `"GENERATO":2`) {
+		t.Fatalf("stato after genera: %s", stdout)
+	}
 	// The notice of the first row, by its number (DEMO's segregation code 01, first base).
 	pdf := filepath.Join(dir, "avviso.pdf")
 	if code, _, stderr := runCLI(t, env, "--demo", "avvisi", "pdf", "301000000000000144", "--out", pdf); code != 0 {

@@ -118,6 +118,14 @@ func seed(ctx context.Context, a *core.App, sb *sandbox.Sandbox) error {
 	if err := syncServizi(ctx, a, admin, sb); err != nil {
 		return err
 	}
+	// GPD too lives in this run's sandbox.
+	if cfg, err := a.Impostazioni.GPD(ctx); err != nil {
+		return err
+	} else if gpd := sb.GPDCredentials(); cfg.URL != gpd.BaseURL || cfg.Chiave != gpd.Key {
+		if err := a.Impostazioni.SalvaGPD(ctx, admin, gpd.BaseURL, gpd.Key); err != nil {
+			return err
+		}
+	}
 	if primo {
 		for _, t := range TipiDovuto {
 			if _, err := a.Impostazioni.SalvaTipoDovuto(ctx, admin, t); err != nil {

@@ -3,6 +3,7 @@ package impostazioni
 import (
 	"context"
 	"errors"
+	"strings"
 	"testing"
 
 	"github.com/sportello/sportello/core/operatori"
@@ -71,5 +72,29 @@ func TestTipoDovutoValidazione(t *testing.T) {
 	}
 	if list, _ := s.TipiDovuto(context.Background()); len(list) != 0 {
 		t.Fatalf("invalid kinds stored: %v", list)
+	}
+}
+
+func TestSalvaGPD(t *testing.T) {
+	s := newService(t, nil)
+	ctx := context.Background()
+	if err := s.SalvaGPD(ctx, admin, "non un url", "0123456789abcdef0123456789abcdef"); err == nil || !strings.HasPrefix(err.Error(), "URL GPD:") {
+		t.Fatalf("bad URL: %v", err)
+	}
+	if err := s.SalvaGPD(ctx, admin, "https://api.platform.pagopa.it/gpd/debt-positions-service/v1/", "0123456789abcdef0123456789abcdef"); err != nil {
+		t.Fatal(err)
+	}
+	g, err := s.GPD(ctx)
+	if err != nil || !g.Configurato || g.URL != "https://api.platform.pagopa.it/gpd/debt-positions-service/v1" || g.Chiave == "" {
+		t.Fatalf("%+v %v", g, err)
+	}
+	// The key is in the secret store, not in the database or its audit.
+	var n int
+	if err := s.DB.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM audit WHERE dopo LIKE '%0123456789abcdef%'`).Scan(&n); err != nil || n != 0 {
+		t.Fatalf("key in the audit trail: %d %v", n, err)
+	}
+	op := operatori.Operatore{Username: "g.ferrari", Ruolo: operatori.RuoloOperatoreInvio}
+	if err := s.SalvaGPD(ctx, op, "https://x.it", ""); !errors.Is(err, operatori.ErrNonAutorizzato) {
+		t.Fatalf("operator: %v", err)
 	}
 }
