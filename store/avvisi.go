@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -214,4 +215,87 @@ func (tx *Tx) SaveStatoLotto(ctx context.Context, id int64, stato string) error 
 	_, err := tx.ExecContext(ctx, `UPDATE avvisi_lotti SET stato = ?, modificato_il = ?, modificato_da = ? WHERE id = ?`,
 		stato, tx.Stamp(), tx.Operator, id)
 	return err
+}
+
+// FiltroAvvisi selects notices for the payments dashboard.
+type FiltroAvvisi struct {
+	TipoDovutoID int64
+	Stato        string // DA_GENERARE, GENERATO, ERRORE
+	StatoGPD     string // VALID, PAID, EXPIRED, INVALID…
+	Debitore     string // fiscal code or partita IVA
+	Codice       string // notice number or IUV, prefix
+	Intestatario string // contains, case-insensitive
+	LottoUUID    string // prefix
+}
+
+// RigaCruscotto is a notice as the dashboard lists it.
+type RigaCruscotto struct {
+	AvvisoLotto
+	StatoGPD   string
+	Scadenza   string
+	TipoDovuto string
+	LottoUUID  string
+}
+
+func avvisiWhere(f FiltroAvvisi) *where {
+	w := &where{}
+	if f.TipoDovutoID != 0 {
+		w.add("l.tipo_dovuto_id = ?", f.TipoDovutoID)
+	}
+	if f.Stato != "" {
+		w.add("a.stato = ?", f.Stato)
+	}
+	if f.StatoGPD != "" {
+		w.add("a.stato_gpd = ?", f.StatoGPD)
+	}
+	if f.Debitore != "" {
+		d := strings.ToUpper(strings.TrimSpace(f.Debitore))
+		w.add("(a.codice_fiscale = ? OR a.partita_iva = ?)", d, d)
+	}
+	if c := strings.Join(strings.Fields(f.Codice), ""); c != "" {
+		w.add("(a.codice_avviso >= ? AND a.codice_avviso < ? OR a.iuv >= ? AND a.iuv < ?)", c, c+"\uffff", c, c+"\uffff")
+	}
+	if f.Intestatario != "" {
+		w.add(`LOWER(a.intestazione) LIKE ? ESCAPE '\'`, likeArg(f.Intestatario))
+	}
+	if f.LottoUUID != "" {
+		p := strings.ToLower(f.LottoUUID)
+		w.add("l.uuid >= ? AND l.uuid < ?", p, p+"\uffff")
+	}
+	return w
+}
+
+const cruscottoFrom = ` FROM avvisi a JOIN avvisi_lotti l ON l.id = a.lotto_id JOIN tipi_dovuto t ON t.id = l.tipo_dovuto_id`
+
+// CountAvvisi counts the notices matching f.
+func (db *DB) CountAvvisi(ctx context.Context, f FiltroAvvisi) (int, error) {
+	w := avvisiWhere(f)
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*)`+cruscottoFrom+w.String(), w.args...).Scan(&n)
+	return n, err
+}
+
+// Avvisi pages through the notices matching f, newest first.
+func (db *DB) Avvisi(ctx context.Context, f FiltroAvvisi, offset, limit int) ([]RigaCruscotto, error) {
+	w := avvisiWhere(f)
+	rows, err := db.r.QueryContext(ctx, `SELECT a.riga, a.intestazione, a.codice_fiscale, a.partita_iva, a.centesimi, a.causale,
+		a.oggetto_protocollo, a.indirizzo_pec, a.indirizzo, a.cap, a.comune, a.provincia, a.iuv, a.codice_avviso, a.iupd, a.stato,
+		a.stato_gpd, l.scadenza, t.codice, l.uuid`+cruscottoFrom+w.String()+` ORDER BY a.id DESC LIMIT ? OFFSET ?`,
+		append(w.args, limit, offset)...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RigaCruscotto
+	for rows.Next() {
+		var r RigaCruscotto
+		a := &r.AvvisoLotto
+		if err := rows.Scan(&a.Riga, &a.Intestazione, &a.CodiceFiscale, &a.PartitaIVA, &a.Centesimi, &a.Causale, &a.OggettoProtocollo,
+			&a.IndirizzoPec, &a.Indirizzo, &a.CAP, &a.Comune, &a.Provincia, &a.IUV, &a.CodiceAvviso, &a.IUPD, &a.Stato,
+			&r.StatoGPD, &r.Scadenza, &r.TipoDovuto, &r.LottoUUID); err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, rows.Err()
 }

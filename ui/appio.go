@@ -229,9 +229,9 @@ func canaleLabel(code string) string {
 	return l + " (" + code + ")"
 }
 
-// servizioFiltro is the service ID of a filter's service name: 0 for any,
-// -1 for a name no longer configured (nothing matches).
-func servizioFiltro(byName map[string]int64, nome string) int64 {
+// idFiltro is the ID of the name chosen in a filter (a service, a tipo
+// dovuto): 0 for any, -1 for a name no longer configured (nothing matches).
+func idFiltro(byName map[string]int64, nome string) int64 {
 	if nome == "" {
 		return 0
 	}

@@ -10,8 +10,8 @@ import (
 func TestFiltriComuni(t *testing.T) {
 	byName := map[string]int64{"TARI - Tassa rifiuti": 3}
 	for nome, want := range map[string]int64{"": 0, "TARI - Tassa rifiuti": 3, "Servizio cancellato": -1} {
-		if got := servizioFiltro(byName, nome); got != want {
-			t.Errorf("servizioFiltro(%q) = %d, want %d", nome, got, want)
+		if got := idFiltro(byName, nome); got != want {
+			t.Errorf("idFiltro(%q) = %d, want %d", nome, got, want)
 		}
 	}
 	// "Data a" includes the whole day, in Italy's time.

@@ -51,7 +51,7 @@ type flussiSource struct {
 
 func (s flussiSource) filtro(f widgets.Filter) flussi.FiltroFlussi {
 	fl := flussi.FiltroFlussi{Note: f["note"], UUID: strings.ToLower(f["uuid"])}
-	fl.ServizioID = servizioFiltro(s.servizi, f["servizio"])
+	fl.ServizioID = idFiltro(s.servizi, f["servizio"])
 	if v := f["stato"]; v != "" {
 		fl.Stato = string(flussi.StatoFlussoByLabel(v))
 	}

@@ -57,7 +57,7 @@ func (s notificheSource) filtro(f widgets.Filter) flussi.FiltroNotifiche {
 	if v := f["cf"]; v != "" {
 		fl.CodiceFiscale = strings.ToUpper(v)
 	}
-	fl.ServizioID = servizioFiltro(s.servizi, f["servizio"])
+	fl.ServizioID = idFiltro(s.servizi, f["servizio"])
 	if v := f["invio"]; v != "" {
 		fl.StatoInvio = string(flussi.StatoInvioByLabel(v))
 	}

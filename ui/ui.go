@@ -51,6 +51,7 @@ type UI struct {
 	notifiche  *notificheScreen
 	appio      *appIOState
 	tipiDovuto *tipiDovutoScreen
+	cruscotto  *cruscottoScreen
 }
 
 func init() {

@@ -87,7 +87,7 @@ func TestLoginAndRoleFilteredMenu(t *testing.T) {
 	if u.main == nil {
 		t.Fatal("main window not shown after login")
 	}
-	for _, id := range []string{"home", "account", "ente", "flussi", "notifiche"} {
+	for _, id := range []string{"home", "account", "ente", "flussi", "notifiche", "cruscotto"} {
 		if _, ok := u.main.screens[id]; !ok {
 			t.Errorf("operator does not see %q", id)
 		}
@@ -102,8 +102,8 @@ func TestLoginAndRoleFilteredMenu(t *testing.T) {
 		t.Fatalf("current = %q", u.main.Current)
 	}
 	menu := u.Win.MainMenu()
-	// Sportello, Amministrazione del Sistema (App IO), Impostazioni (Ente).
-	if menu == nil || len(menu.Items) != 3 {
+	// Sportello, Amministrazione del Sistema (App IO), Pagamenti, Impostazioni (Ente).
+	if menu == nil || len(menu.Items) != 4 {
 		t.Fatalf("main menu: %+v", menu)
 	}
 }

@@ -132,6 +132,9 @@ func seed(ctx context.Context, a *core.App, sb *sandbox.Sandbox) error {
 				return err
 			}
 		}
+		if err := seedAvvisi(ctx, a, admin); err != nil {
+			return err
+		}
 		return seedFlussi(ctx, a, admin)
 	}
 	return nil

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/sportello/sportello/core/avvisi"
 	"github.com/sportello/sportello/core/flussi"
 )
 
@@ -28,6 +29,9 @@ func TestDemoSeedsAndSurvivesRestart(t *testing.T) {
 	}
 	if tipi, err := a.Impostazioni.TipiDovuto(ctx); err != nil || len(tipi) != len(TipiDovuto) || tipi[1].Codice != "DEMO" {
 		t.Fatalf("tipi dovuto %v %v", tipi, err)
+	}
+	if n, err := a.Avvisi.ContaAvvisi(ctx, avvisi.FiltroAvvisi{Stato: avvisi.StatoGenerato, StatoGPD: "VALID"}); err != nil || n != 24 {
+		t.Fatalf("demo notices generated on GPD: %d %v", n, err)
 	}
 	// Demo flows: one sent, one ready, one in preparation, plus a single notification.
 	fs, err := a.Flussi.Flussi(ctx, flussi.FiltroFlussi{}, 0, 10)
