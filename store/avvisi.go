@@ -299,3 +299,30 @@ func (db *DB) Avvisi(ctx context.Context, f FiltroAvvisi, offset, limit int) ([]
 	}
 	return out, rows.Err()
 }
+
+// AvvisiPubblicati are the notices whose position may still change on GPD
+// (published, not yet paid, expired or cancelled), oldest first.
+func (db *DB) AvvisiPubblicati(ctx context.Context, limit int) ([]string, error) {
+	rows, err := db.r.QueryContext(ctx, `SELECT iupd FROM avvisi WHERE stato = 'GENERATO' AND stato_gpd IN ('VALID', 'PUBLISHED', 'PARTIALLY_PAID')
+		ORDER BY modificato_il LIMIT ?`, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+// SaveStatoGPD records a position's state read from GPD.
+func (tx *Tx) SaveStatoGPD(ctx context.Context, iupd, statoGPD string) error {
+	_, err := tx.ExecContext(ctx, `UPDATE avvisi SET stato_gpd = ?, modificato_il = ?, modificato_da = ? WHERE iupd = ? AND stato_gpd != ?`,
+		statoGPD, tx.Stamp(), tx.Operator, iupd, statoGPD)
+	return err
+}

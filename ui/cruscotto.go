@@ -21,7 +21,9 @@ import (
 // cruscottoScreen is Pagamenti → Cruscotto Pagamenti: every notice
 // Sportello generated, searchable, with its detail and its PDF.
 type cruscottoScreen struct {
-	Panel *widgets.SearchPanel
+	Panel    *widgets.SearchPanel
+	Aggiorna *widget.Button // states from pagoPA (paid, expired, cancelled)
+	Esito    *widget.Label
 	// Dettaglio is the last detail shown and SalvaPDF its button (tests).
 	Dettaglio *dialog.CustomDialog
 	SalvaPDF  *widget.Button
@@ -168,9 +170,11 @@ func cruscottoView(u *UI) fyne.CanvasObject {
 	s.Panel.OnOpen = func(row []string) { u.showAvvisoCruscotto(s, row) }
 	hint := widget.NewLabel(lang.L("Doppio clic su un avviso per il dettaglio e il PDF."))
 	hint.Importance = widget.LowImportance
+	s.Esito = esitoLabel()
+	s.Aggiorna = widget.NewButtonWithIcon(lang.L("Aggiorna stati da pagoPA"), theme.ViewRefreshIcon(), func() { u.aggiornaCruscotto(s) })
 	u.cruscotto = s
 	s.Panel.Search()
-	return container.NewBorder(hint, nil, nil, nil, s.Panel)
+	return container.NewBorder(container.NewVBox(container.NewHBox(s.Aggiorna, hint), s.Esito), nil, nil, nil, s.Panel)
 }
 
 // showAvvisoCruscotto shows a notice's data and offers its PDF.
@@ -203,6 +207,26 @@ func (u *UI) salvaPDFAvviso(iuv, path string) {
 				return
 			}
 			dialog.ShowInformation(lang.L("Avviso di pagamento"), lang.L("PDF salvato")+": "+path, u.Win)
+		}
+	})
+}
+
+// aggiornaCruscotto asks GPD where the published notices stand (paid,
+// expired, cancelled) off the UI goroutine, then lists again.
+func (u *UI) aggiornaCruscotto(s *cruscottoScreen) {
+	s.Aggiorna.Disable()
+	op := u.Core.Operatore()
+	u.appIO().bg.Go(func() func() {
+		n, err := u.Core.Avvisi.AggiornaStati(u.ctx, op, u.Core.Impostazioni, 5000)
+		return func() {
+			s.Aggiorna.Enable()
+			if err != nil {
+				setEsito(s.Esito, lang.L("Aggiornamento non riuscito")+": "+widgets.ErrorText(err), widget.DangerImportance)
+				return
+			}
+			setEsito(s.Esito, plurale(n, lang.L("Stati aggiornati da pagoPA: 1 avviso cambiato."),
+				lang.L("Stati aggiornati da pagoPA: {{.N}} avvisi cambiati.", map[string]any{"N": n})), widget.SuccessImportance)
+			s.Panel.Reload()
 		}
 	})
 }

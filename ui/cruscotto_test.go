@@ -9,8 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2/test"
+
 	"github.com/sportello/sportello/core/avvisi"
 	"github.com/sportello/sportello/core/impostazioni"
+	"github.com/sportello/sportello/core/sandbox"
 	"github.com/sportello/sportello/store"
 )
 
@@ -19,8 +22,17 @@ func TestCruscottoPagamenti(t *testing.T) {
 	admin := createAdmin(t, u)
 	u.Core.SetOperatore(admin)
 	ctx := context.Background()
+	sb, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Config{Seed: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	gpd := sb.GPDCredentials()
 	if err := u.Core.Impostazioni.SalvaEnte(ctx, admin, impostazioni.Ente{Denominazione: "Comune di Vimercate",
-		CodiceFiscale: "02066170966", CodiceIPA: "c_m052"}); err != nil {
+		CodiceFiscale: gpd.OrganizationFiscalCode, CodiceIPA: "c_m052"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.Core.Impostazioni.SalvaGPD(ctx, admin, gpd.BaseURL, gpd.Key); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := u.Core.Impostazioni.SalvaTipoDovuto(ctx, admin, store.TipoDovuto{Codice: "TRASPORTO", Descrizione: "Trasporto scolastico",
@@ -31,8 +43,12 @@ func TestCruscottoPagamenti(t *testing.T) {
 	if err := avvisi.ScriviTracciato(&buf); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := u.Core.Avvisi.ImportaLotto(ctx, admin, "lista.xlsx", &buf, avvisi.OpzioniLotto{TipoDovuto: "TRASPORTO",
-		Scadenza: time.Now().AddDate(0, 2, 0), Causale: "Trasporto scolastico", Spedizione: avvisi.PEC}); err != nil {
+	l, _, err := u.Core.Avvisi.ImportaLotto(ctx, admin, "lista.xlsx", &buf, avvisi.OpzioniLotto{TipoDovuto: "TRASPORTO",
+		Scadenza: time.Now().AddDate(0, 2, 0), Causale: "Trasporto scolastico", Spedizione: avvisi.PEC})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.Core.Avvisi.Genera(ctx, admin, u.Core.Impostazioni, l.UUID, nil); err != nil {
 		t.Fatal(err)
 	}
 	u.ShowMain()
@@ -50,7 +66,7 @@ func TestCruscottoPagamenti(t *testing.T) {
 	s.Panel.Wait()
 	row, ok := s.Panel.Row(0)
 	if s.Panel.Total() != 1 || !ok || row[colCruscottoIntestatario] != "Autotrasporti Colombo S.r.l." ||
-		row[colCruscottoImporto] != "1.250,00" || row[colCruscottoStato] != "Da generare" || row[colCruscottoTipo] != "TRASPORTO" {
+		row[colCruscottoImporto] != "1.250,00" || row[colCruscottoStato] != "Generato" || row[colCruscottoStatoPA] != "Da pagare" || row[colCruscottoTipo] != "TRASPORTO" {
 		t.Fatalf("filtered: %d %v", s.Panel.Total(), row)
 	}
 	s.Panel.OnOpen(row)
@@ -62,5 +78,18 @@ func TestCruscottoPagamenti(t *testing.T) {
 	u.appIO().bg.Wait()
 	if b, err := os.ReadFile(out); err != nil || !strings.HasPrefix(string(b), "%PDF-") {
 		t.Fatalf("PDF: %v", err)
+	}
+
+	// The company pays: «Aggiorna stati da pagoPA» shows it as paid.
+	righe, _ := u.Core.DB.AvvisiLotto(ctx, l.ID)
+	if err := sb.PagaPosizione(righe[1].IUPD); err != nil {
+		t.Fatal(err)
+	}
+	test.Tap(s.Aggiorna)
+	u.appIO().bg.Wait()
+	s.Panel.Wait()
+	row, _ = s.Panel.Row(0)
+	if row[colCruscottoStatoPA] != "Pagato" || s.Esito.Text != "Stati aggiornati da pagoPA: 1 avviso cambiato." {
+		t.Fatalf("after the refresh: %v, %q", row, s.Esito.Text)
 	}
 }

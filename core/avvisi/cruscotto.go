@@ -13,7 +13,9 @@ type FiltroAvvisi = store.FiltroAvvisi
 type RigaCruscotto = store.RigaCruscotto
 
 // ContaAvvisi counts the notices matching f.
-func (s *Service) ContaAvvisi(ctx context.Context, f FiltroAvvisi) (int, error) { return s.DB.CountAvvisi(ctx, f) }
+func (s *Service) ContaAvvisi(ctx context.Context, f FiltroAvvisi) (int, error) {
+	return s.DB.CountAvvisi(ctx, f)
+}
 
 // Avvisi pages through the notices matching f, newest first.
 func (s *Service) Avvisi(ctx context.Context, f FiltroAvvisi, offset, limit int) ([]RigaCruscotto, error) {
@@ -21,4 +23,6 @@ func (s *Service) Avvisi(ctx context.Context, f FiltroAvvisi, offset, limit int)
 }
 
 // TipiDovuto are the kinds of payment, for the dashboard's filter.
-func (s *Service) TipiDovuto(ctx context.Context) ([]store.TipoDovuto, error) { return s.DB.TipiDovuto(ctx) }
+func (s *Service) TipiDovuto(ctx context.Context) ([]store.TipoDovuto, error) {
+	return s.DB.TipiDovuto(ctx)
+}

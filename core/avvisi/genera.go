@@ -169,3 +169,37 @@ func (s *Service) generaRiga(ctx context.Context, gpd *pagopa.GPD, ente store.En
 		return "", "", err.Error() // unreachable, or still failing: tried again by the next run
 	}
 }
+
+// AggiornaStati reads from GPD the state of up to limit published
+// notices (paid, expired, cancelled elsewhere) and records the changes;
+// it returns how many changed.
+func (s *Service) AggiornaStati(ctx context.Context, by operatori.Operatore, imp *impostazioni.Service, limit int) (int, error) {
+	cfg, err := imp.GPD(ctx)
+	if err != nil || !cfg.Configurato {
+		return 0, err
+	}
+	ente, err := s.DB.Ente(ctx)
+	if err != nil {
+		return 0, err
+	}
+	iupds, err := s.DB.AvvisiPubblicati(ctx, limit)
+	if err != nil {
+		return 0, err
+	}
+	gpd := &pagopa.GPD{BaseURL: cfg.URL, Key: cfg.Chiave}
+	cambiati := 0
+	for _, iupd := range iupds {
+		p, err := gpd.Leggi(ctx, ente.CodiceFiscale, iupd)
+		if err != nil {
+			return cambiati, err
+		}
+		if p.Stato == pagopa.StatoValida {
+			continue
+		}
+		if err := s.DB.Write(ctx, by.Username, func(tx *store.Tx) error { return tx.SaveStatoGPD(ctx, iupd, p.Stato) }); err != nil {
+			return cambiati, err
+		}
+		cambiati++
+	}
+	return cambiati, nil
+}

@@ -83,4 +83,17 @@ func TestGenera(t *testing.T) {
 	if av, err := s.Genera(ctx, admin, imp, l.UUID, nil); err != nil || av.Totale != 0 || sb.Stats().Calls["gpd.createPosition"] != creates {
 		t.Fatalf("second run: %+v %v", av, err)
 	}
+	// A citizen pays the first notice: the refresh finds it.
+	if err := sb.PagaPosizione(righe[0].IUPD); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.AggiornaStati(ctx, admin, imp, 100); err != nil || n != 1 {
+		t.Fatalf("refresh: %d %v", n, err)
+	}
+	if n, _ := s.ContaAvvisi(ctx, avvisi.FiltroAvvisi{StatoGPD: pagopa.StatoPagata}); n != 1 {
+		t.Fatalf("paid notices: %d", n)
+	}
+	if n, err := s.AggiornaStati(ctx, admin, imp, 100); err != nil || n != 0 {
+		t.Fatalf("second refresh: %d %v", n, err)
+	}
 }
