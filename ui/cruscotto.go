@@ -149,6 +149,12 @@ func cruscottoView(u *UI) fyne.CanvasObject {
 		return out
 	}
 	src := cruscottoSource{u: u, tipi: tipi}
+	cols := []widgets.Column{
+		{Title: lang.L("Codice avviso"), Width: 172}, {Title: lang.L("Intestatario"), Width: 170},
+		{Title: lang.L("Codice fiscale / P. IVA"), Width: 158}, {Title: lang.L("Importo"), Width: 80, Align: fyne.TextAlignTrailing},
+		{Title: lang.L("Scadenza"), Width: 100}, {Title: lang.L("Tipo dovuto"), Width: 100}, {Title: lang.L("Stato"), Width: 90},
+		{Title: lang.L("Pagamento"), Width: 85}, {Title: lang.L("Lotto"), Width: 80},
+	}
 	s.Panel = widgets.NewSearchPanel(u.Win, widgets.SearchConfig{
 		Fields: []widgets.Field{
 			{Key: "tipo", Label: lang.L("Tipo dovuto"), Kind: widgets.FieldSelect, Options: nomi},
@@ -159,13 +165,10 @@ func cruscottoView(u *UI) fyne.CanvasObject {
 			{Key: "intestatario", Label: lang.L("Intestatario")},
 			{Key: "lotto", Label: lang.L("Lotto")},
 		},
-		Columns: []widgets.Column{
-			{Title: lang.L("Codice avviso"), Width: 172}, {Title: lang.L("Intestatario"), Width: 170},
-			{Title: lang.L("Codice fiscale / P. IVA"), Width: 158}, {Title: lang.L("Importo"), Width: 80, Align: fyne.TextAlignTrailing},
-			{Title: lang.L("Scadenza"), Width: 100}, {Title: lang.L("Tipo dovuto"), Width: 100}, {Title: lang.L("Stato"), Width: 90},
-			{Title: lang.L("Pagamento"), Width: 85}, {Title: lang.L("Lotto"), Width: 80},
-		},
-		Source: src,
+		Columns:    cols,
+		Source:     src,
+		Export:     widgets.ExportFile(src, lang.L("Avvisi"), append(cols, widgets.Column{Title: "IUV"})),
+		ExportName: "avvisi-pagopa.xlsx",
 	})
 	s.Panel.OnOpen = func(row []string) { u.showAvvisoCruscotto(s, row) }
 	hint := widget.NewLabel(lang.L("Doppio clic su un avviso per il dettaglio e il PDF."))

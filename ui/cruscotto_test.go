@@ -80,6 +80,15 @@ func TestCruscottoPagamenti(t *testing.T) {
 		t.Fatalf("PDF: %v", err)
 	}
 
+	// Esporta Excel writes the search result, IUV included.
+	xlsx := filepath.Join(t.TempDir(), "avvisi.xlsx")
+	s.Panel.ChooseFile = func(_ string, chosen func(string)) { chosen(xlsx) }
+	test.Tap(s.Panel.Esporta)
+	s.Panel.Wait()
+	if st, err := os.Stat(xlsx); err != nil || st.Size() == 0 || !strings.HasPrefix(s.Panel.ExportStatus.Text, "File salvato") {
+		t.Fatalf("export: %v %q", err, s.Panel.ExportStatus.Text)
+	}
+
 	// The company pays: «Aggiorna stati da pagoPA» shows it as paid.
 	righe, _ := u.Core.DB.AvvisiLotto(ctx, l.ID)
 	if err := sb.PagaPosizione(righe[1].IUPD); err != nil {
