@@ -114,8 +114,14 @@ func (db *DB) ConteggiLotto(ctx context.Context, uuid string) (Lotto, map[string
 
 // AvvisiLotto reads a batch's rows in file order.
 func (db *DB) AvvisiLotto(ctx context.Context, lottoID int64) ([]AvvisoLotto, error) {
+	return db.avvisiLotto(ctx, lottoID, "")
+}
+
+// avvisiLotto reads a batch's rows in file order, those in stato only when given.
+func (db *DB) avvisiLotto(ctx context.Context, lottoID int64, stato string) ([]AvvisoLotto, error) {
 	rows, err := db.r.QueryContext(ctx, `SELECT riga, intestazione, codice_fiscale, partita_iva, centesimi, causale, oggetto_protocollo,
-		indirizzo_pec, indirizzo, cap, comune, provincia, iuv, codice_avviso, iupd, stato FROM avvisi WHERE lotto_id = ? ORDER BY riga`, lottoID)
+		indirizzo_pec, indirizzo, cap, comune, provincia, iuv, codice_avviso, iupd, stato FROM avvisi
+		WHERE lotto_id = ? AND (? = '' OR stato = ?) ORDER BY riga`, lottoID, stato, stato)
 	if err != nil {
 		return nil, err
 	}
@@ -159,7 +165,7 @@ func (db *DB) AvvisoByIUV(ctx context.Context, iuv string) (AvvisoStampa, error)
 		return s, err
 	}
 	l.Protocollazione = prot == 1
-	s.TipoDovuto, err = scanTipoDovuto(db.r.QueryRowContext(ctx, `SELECT `+tipoDovutoCols+` FROM tipi_dovuto WHERE id = ?`, l.TipoDovutoID))
+	s.TipoDovuto, err = db.TipoDovutoByID(ctx, l.TipoDovutoID)
 	return s, err
 }
 
@@ -190,17 +196,7 @@ func (tx *Tx) SaveGPDURL(ctx context.Context, u string) error {
 
 // AvvisiDaGenerare are a batch's rows whose debt position is not yet on GPD.
 func (db *DB) AvvisiDaGenerare(ctx context.Context, lottoID int64) ([]AvvisoLotto, error) {
-	all, err := db.AvvisiLotto(ctx, lottoID)
-	if err != nil {
-		return nil, err
-	}
-	var out []AvvisoLotto
-	for _, a := range all {
-		if a.Stato == "DA_GENERARE" {
-			out = append(out, a)
-		}
-	}
-	return out, nil
+	return db.avvisiLotto(ctx, lottoID, "DA_GENERARE")
 }
 
 // SaveStatoAvviso records a row's state after a remote call.
@@ -303,21 +299,8 @@ func (db *DB) Avvisi(ctx context.Context, f FiltroAvvisi, offset, limit int) ([]
 // AvvisiPubblicati are the notices whose position may still change on GPD
 // (published, not yet paid, expired or cancelled), oldest first.
 func (db *DB) AvvisiPubblicati(ctx context.Context, limit int) ([]string, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT iupd FROM avvisi WHERE stato = 'GENERATO' AND stato_gpd IN ('VALID', 'PUBLISHED', 'PARTIALLY_PAID')
-		ORDER BY modificato_il LIMIT ?`, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
+	return scanAll(scanValue[string])(db.r.QueryContext(ctx, `SELECT iupd FROM avvisi WHERE stato = 'GENERATO' AND stato_gpd IN ('VALID', 'PUBLISHED', 'PARTIALLY_PAID')
+		ORDER BY modificato_il LIMIT ?`, limit))
 }
 
 // SaveStatoGPD records a position's state read from GPD.

@@ -130,6 +130,13 @@ func scanNotifica(row interface{ Scan(...any) error }) (Notifica, error) {
 	return n, err
 }
 
+// scanValue reads a one-column row: scanAll(scanValue[string]).
+func scanValue[T any](row interface{ Scan(...any) error }) (T, error) {
+	var v T
+	err := row.Scan(&v)
+	return v, err
+}
+
 // scanAll turns a row scanner into a reader of whole results:
 // scanAll(scanFlusso)(db.QueryContext(...)).
 func scanAll[T any](scan func(interface{ Scan(...any) error }) (T, error)) func(*sql.Rows, error) ([]T, error) {
@@ -477,39 +484,13 @@ func (db *DB) ConteggiNotifiche(ctx context.Context, flussoID int64) (perInvio, 
 
 // NotificheDaInviare lists the UUIDs of a flow's notifications waiting to be sent.
 func (tx *Tx) NotificheDaInviare(ctx context.Context, flussoID int64) ([]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT uuid FROM notifiche WHERE flusso_id = ? AND stato_invio = 'DA_INVIARE' ORDER BY id`, flussoID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var u string
-		if err := rows.Scan(&u); err != nil {
-			return nil, err
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return scanAll(scanValue[string])(tx.QueryContext(ctx, `SELECT uuid FROM notifiche WHERE flusso_id = ? AND stato_invio = 'DA_INVIARE' ORDER BY id`, flussoID))
 }
 
 // Destinatari lists the distinct fiscal codes of a flow's notifications waiting to be sent.
 func (db *DB) Destinatari(ctx context.Context, flussoID int64) ([]string, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT DISTINCT codice_fiscale FROM notifiche
-		WHERE flusso_id = ? AND stato_invio IN ('DA_INVIARE', 'NON_RAGGIUNGIBILE') ORDER BY codice_fiscale`, flussoID)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var cf string
-		if err := rows.Scan(&cf); err != nil {
-			return nil, err
-		}
-		out = append(out, cf)
-	}
-	return out, rows.Err()
+	return scanAll(scanValue[string])(db.r.QueryContext(ctx, `SELECT DISTINCT codice_fiscale FROM notifiche
+		WHERE flusso_id = ? AND stato_invio IN ('DA_INVIARE', 'NON_RAGGIUNGIBILE') ORDER BY codice_fiscale`, flussoID))
 }
 
 // InvioNotifica is the transmission state of one notification, as the send job records it.

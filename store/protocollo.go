@@ -77,18 +77,5 @@ func (tx *Tx) InsertProtocollo(ctx context.Context, p Protocollo) (int64, error)
 
 // NumeriProtocollo lists the numbers of a year's register in order (for checks).
 func (db *DB) NumeriProtocollo(ctx context.Context, anno int) ([]int, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT numero FROM protocollo WHERE anno = ? ORDER BY numero`, anno)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []int
-	for rows.Next() {
-		var n int
-		if err := rows.Scan(&n); err != nil {
-			return nil, err
-		}
-		out = append(out, n)
-	}
-	return out, rows.Err()
+	return scanAll(scanValue[int])(db.r.QueryContext(ctx, `SELECT numero FROM protocollo WHERE anno = ? ORDER BY numero`, anno))
 }

@@ -55,6 +55,11 @@ func (db *DB) TipoDovutoByCodice(ctx context.Context, codice string) (TipoDovuto
 	return scanTipoDovuto(db.r.QueryRowContext(ctx, `SELECT `+tipoDovutoCols+` FROM tipi_dovuto WHERE codice = ?`, codice))
 }
 
+// TipoDovutoByID reads a kind of payment.
+func (db *DB) TipoDovutoByID(ctx context.Context, id int64) (TipoDovuto, error) {
+	return scanTipoDovuto(db.r.QueryRowContext(ctx, `SELECT `+tipoDovutoCols+` FROM tipi_dovuto WHERE id = ?`, id))
+}
+
 // SaveTipoDovuto inserts (ID 0) or updates a kind of payment, auditing the change.
 func (tx *Tx) SaveTipoDovuto(ctx context.Context, t TipoDovuto) (int64, error) {
 	args := []any{t.Codice, t.Descrizione, t.Tassonomia, t.IBAN, t.Segregazione, t.ContoPostale, t.IntestatarioConto,

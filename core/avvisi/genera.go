@@ -52,7 +52,7 @@ func (s *Service) Genera(ctx context.Context, by operatori.Operatore, imp *impos
 	if err != nil {
 		return Avanzamento{}, err
 	}
-	td, err := s.tipoDovuto(ctx, lotto.TipoDovutoID)
+	td, err := s.DB.TipoDovutoByID(ctx, lotto.TipoDovutoID)
 	if err != nil {
 		return Avanzamento{}, err
 	}
@@ -104,19 +104,6 @@ func (s *Service) Genera(ctx context.Context, by operatori.Operatore, imp *impos
 	}
 	err = s.DB.Write(ctx, by.Username, func(tx *store.Tx) error { return tx.SaveStatoLotto(ctx, lotto.ID, stato) })
 	return av, err
-}
-
-func (s *Service) tipoDovuto(ctx context.Context, id int64) (store.TipoDovuto, error) {
-	tipi, err := s.DB.TipiDovuto(ctx)
-	if err != nil {
-		return store.TipoDovuto{}, err
-	}
-	for _, t := range tipi {
-		if t.ID == id {
-			return t, nil
-		}
-	}
-	return store.TipoDovuto{}, fmt.Errorf("tipo dovuto %d non trovato", id)
 }
 
 // generaRiga creates one position; a 409 means it is there already (a
