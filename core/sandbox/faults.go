@@ -11,16 +11,25 @@ import (
 
 // Faults are random failures injected in front of every simulated API,
 // drawn from a source seeded by Config.Seed: the same seed and the same
-// sequence of requests give the same failures.
+// sequence of requests give the same failures. The PEC provider draws its
+// SMTP faults from the same probabilities (its own stream): Error5xx is a 451
+// at the end of DATA, Reset a connection dropped during DATA or after the
+// message was accepted (half each).
 type Faults struct {
 	Error5xx float64 // probability of a 500, 502 or 503 ProblemJson
 	Reset    float64 // probability of a connection closed with no response
 	// Latency added to every request, uniform in [LatencyMin, LatencyMax].
 	LatencyMin, LatencyMax time.Duration
+	// Silenzio is the share of PEC recipients whose delivery receipt never
+	// comes (the "timeout" case), drawn by hashing seed, Message-ID and
+	// recipient: the same message to the same address always fares alike.
+	Silenzio float64
 }
 
 // Off reports whether f injects nothing.
-func (f Faults) Off() bool { return f.Error5xx <= 0 && f.Reset <= 0 && f.LatencyMax <= 0 }
+func (f Faults) Off() bool {
+	return f.Error5xx <= 0 && f.Reset <= 0 && f.LatencyMax <= 0 && f.Silenzio <= 0
+}
 
 func (f Faults) String() string {
 	if f.Off() {
@@ -40,13 +49,16 @@ func (f Faults) String() string {
 			parts = append(parts, "latency="+f.LatencyMin.String()+".."+f.LatencyMax.String())
 		}
 	}
+	if f.Silenzio > 0 {
+		parts = append(parts, "silenzio="+strconv.FormatFloat(f.Silenzio, 'g', -1, 64))
+	}
 	return strings.Join(parts, ",")
 }
 
 // ParseFaults reads a comma-separated list such as
-// "5xx=0.02,reset=0.01,latency=20ms..200ms"; probabilities may also be
-// written as percentages ("5xx=2%"), latency as a single duration. "" and
-// "off" mean no faults.
+// "5xx=0.02,reset=0.01,latency=20ms..200ms,silenzio=1%"; probabilities may
+// also be written as percentages ("5xx=2%"), latency as a single duration.
+// "" and "off" mean no faults.
 func ParseFaults(s string) (Faults, error) {
 	var f Faults
 	s = strings.TrimSpace(s)
@@ -59,7 +71,7 @@ func ParseFaults(s string) (Faults, error) {
 		k, v, ok := strings.Cut(item, "=")
 		k, v = strings.ToLower(strings.TrimSpace(k)), strings.TrimSpace(v)
 		if !ok || v == "" {
-			return Faults{}, fmt.Errorf("guasti %q: voce %q non valida, atteso chiave=valore (5xx, reset, latency)", s, item)
+			return Faults{}, fmt.Errorf("guasti %q: voce %q non valida, atteso chiave=valore (5xx, reset, latency, silenzio)", s, item)
 		}
 		if seen[k] {
 			return Faults{}, fmt.Errorf("guasti %q: %q ripetuto", s, k)
@@ -73,8 +85,10 @@ func ParseFaults(s string) (Faults, error) {
 			f.Reset, err = parseProbability(v)
 		case "latency":
 			f.LatencyMin, f.LatencyMax, err = parseLatency(v)
+		case "silenzio":
+			f.Silenzio, err = parseProbability(v)
 		default:
-			return Faults{}, fmt.Errorf("guasti %q: tipo %q sconosciuto (ammessi: 5xx, reset, latency)", s, k)
+			return Faults{}, fmt.Errorf("guasti %q: tipo %q sconosciuto (ammessi: 5xx, reset, latency, silenzio)", s, k)
 		}
 		if err != nil {
 			return Faults{}, fmt.Errorf("guasti %q: %s: %w", s, k, err)
@@ -214,6 +228,96 @@ func (fi *faultInjector) force(f ...Fault) {
 }
 
 func (fi *faultInjector) reset() {
+	fi.mu.Lock()
+	fi.forced = nil
+	fi.reseed()
+	fi.mu.Unlock()
+}
+
+// PECFault is a failure of one SMTP submission to the PEC provider.
+type PECFault string
+
+const (
+	PECFault451 PECFault = "451" // the message is read, then refused as a temporary failure
+	PECFault554 PECFault = "554" // the message is read, then refused for good
+	// PECFaultDrop closes the connection during DATA: the message is not accepted.
+	PECFaultDrop PECFault = "drop"
+	// PECFaultDropAfter accepts the message (receipts and all), then closes
+	// the connection before the reply: the client cannot know it went.
+	PECFaultDropAfter PECFault = "drop:after"
+)
+
+// ParsePECFault reads "451", "554", "drop" or "drop:after".
+func ParsePECFault(s string) (PECFault, error) {
+	f := PECFault(strings.ToLower(strings.TrimSpace(s)))
+	switch f {
+	case PECFault451, PECFault554, PECFaultDrop, PECFaultDropAfter:
+		return f, nil
+	}
+	return "", fmt.Errorf("guasto PEC %q sconosciuto (ammessi: 451, 554, drop, drop:after)", s)
+}
+
+type pecFaultPlan struct {
+	fault   PECFault // "": none
+	latency time.Duration
+}
+
+// pecFaultInjector plans the submissions' faults like faultInjector the
+// requests', from its own stream of the seed.
+type pecFaultInjector struct {
+	mu     sync.Mutex
+	cfg    Faults
+	seed   int64
+	rng    *rand.Rand
+	forced []PECFault
+}
+
+func newPECFaultInjector(cfg Faults, seed int64) *pecFaultInjector {
+	fi := &pecFaultInjector{cfg: cfg, seed: seed}
+	fi.reseed()
+	return fi
+}
+
+func (fi *pecFaultInjector) reseed() {
+	fi.rng = rand.New(rand.NewPCG(uint64(fi.seed), 0x5e7c))
+}
+
+// next plans the next submission: forced faults first; otherwise exactly
+// three draws each, so outcomes depend only on the seed and the order.
+func (fi *pecFaultInjector) next() pecFaultPlan {
+	fi.mu.Lock()
+	defer fi.mu.Unlock()
+	if len(fi.forced) > 0 {
+		f := fi.forced[0]
+		fi.forced = fi.forced[1:]
+		return pecFaultPlan{fault: f}
+	}
+	if fi.cfg.Error5xx <= 0 && fi.cfg.Reset <= 0 && fi.cfg.LatencyMax <= 0 {
+		return pecFaultPlan{}
+	}
+	u, after, lat := fi.rng.Float64(), fi.rng.IntN(2) == 1, fi.rng.Float64()
+	var p pecFaultPlan
+	switch {
+	case u < fi.cfg.Reset && after:
+		p.fault = PECFaultDropAfter
+	case u < fi.cfg.Reset:
+		p.fault = PECFaultDrop
+	case u < fi.cfg.Reset+fi.cfg.Error5xx:
+		p.fault = PECFault451
+	}
+	if fi.cfg.LatencyMax > 0 {
+		p.latency = fi.cfg.LatencyMin + time.Duration(lat*float64(fi.cfg.LatencyMax-fi.cfg.LatencyMin))
+	}
+	return p
+}
+
+func (fi *pecFaultInjector) force(f ...PECFault) {
+	fi.mu.Lock()
+	fi.forced = append(fi.forced, f...)
+	fi.mu.Unlock()
+}
+
+func (fi *pecFaultInjector) reset() {
 	fi.mu.Lock()
 	fi.forced = nil
 	fi.reseed()

@@ -2,16 +2,25 @@
 // talks to, faithful to their public specifications: what the GUI's demo
 // mode, the tests and the benchmarks run against.
 //
-// One Sandbox serves every simulated system over one HTTP listener; each
+// One Sandbox serves every simulated HTTP system over one listener; each
 // system mounts its routes under its own prefix, the same path as on the
 // real host, so a client needs only a different base URL:
 //
 //	App IO Services API   {URL}/api/v1/...   (Ocp-Apim-Subscription-Key)
-//	sandbox control       {URL}/__sandbox/stats, /reset, /faults, /credentials
+//	pagoPA GPD            {URL}/gpd/api/v1/...
+//	sandbox control       {URL}/__sandbox/stats, /reset, /faults, /credentials,
+//	                      /pec/faults, /pec/caselle/{indirizzo}
 //
 // Shared middleware in front of every system route: fault injection,
 // subscription-key authentication, the gateway's per-account rate limit
 // and call statistics.
+//
+// A simulated PEC provider (posta elettronica certificata) runs beside
+// them on its own loopback listeners: SMTP submission with implicit TLS and
+// with STARTTLS (AUTH PLAIN), and IMAP with implicit TLS, under a CA made
+// for the sandbox (in the credentials). A message from a PEC mailbox gets
+// its receipts (accettazione at once; avvenuta or mancata consegna after
+// ProcessingDelay; none for some addresses) as PECRules tells.
 package sandbox
 
 import (
@@ -44,15 +53,20 @@ type Config struct {
 	Rate   Rate
 	Faults Faults
 	// ProcessingDelay is how long a message stays ACCEPTED; later steps
-	// (read, paid) come at multiples of it. 0 = everything immediate.
+	// (read, paid) come at multiples of it. PEC delivery receipts come
+	// after it. 0 = everything immediate.
 	ProcessingDelay time.Duration
-	// StateDir, when set, keeps the messages across restarts.
+	// StateDir, when set, keeps the messages, the PEC mailboxes and the
+	// PEC provider's CA across restarts.
 	StateDir string
 	// Services are the App IO services; nil means DemoServices(Seed).
 	Services []Service
 	// OrganizationFiscalCode is the ente of the services that do not name
 	// one (the demo services included); "" derives one from Seed.
 	OrganizationFiscalCode string
+	// PEC are the simulated PEC provider's mailboxes; nil means DemoPEC(Seed).
+	PEC      []CasellaPEC
+	PECPorts PECPorts
 	// Logger receives request and lifecycle logs; nil means slog.Default().
 	Logger *slog.Logger
 
@@ -76,6 +90,7 @@ type Sandbox struct {
 
 	io      *ioSystem
 	gpd     *gpdSystem
+	pec     *pecSystem
 	systems []system
 
 	closeOnce sync.Once
@@ -83,7 +98,7 @@ type Sandbox struct {
 	stopWatch func() bool
 }
 
-// system is one simulated remote system (App IO; later GPD and PEC).
+// system is one simulated remote system (App IO, GPD, PEC).
 type system interface {
 	// mount registers the system's routes, each through Sandbox.route.
 	mount(mux *http.ServeMux)
@@ -136,6 +151,12 @@ func Start(ctx context.Context, listen string, cfg Config) (*Sandbox, error) {
 	}
 	s.ln = ln
 	s.base = "http://" + dialableAddr(ln.Addr())
+	if s.pec, err = newPECSystem(s, ln.Addr().(*net.TCPAddr).IP.String()); err != nil {
+		ln.Close()
+		s.closeSystems()
+		return nil, err
+	}
+	s.systems = append(s.systems, s.pec)
 
 	mux := http.NewServeMux()
 	for _, sys := range s.systems {
@@ -154,7 +175,8 @@ func Start(ctx context.Context, listen string, cfg Config) (*Sandbox, error) {
 	}()
 	s.stopWatch = context.AfterFunc(ctx, func() { s.Close() })
 	s.log.Info("sandbox started", "url", s.base, "rate", cfg.Rate.String(), "faults", cfg.Faults.String(),
-		"processing_delay", cfg.ProcessingDelay, "state_dir", cfg.StateDir, "services", len(services))
+		"processing_delay", cfg.ProcessingDelay, "state_dir", cfg.StateDir, "services", len(services),
+		"pec_smtp", s.pec.port(s.pec.lnSMTPS), "pec_imap", s.pec.port(s.pec.lnIMAP))
 	return s, nil
 }
 
@@ -194,6 +216,18 @@ func (s *Sandbox) PagaPosizione(iupd string) error { return s.gpd.Paga(iupd) }
 // InjectFaults queues faults for the next requests to any simulated API,
 // ahead of the random ones.
 func (s *Sandbox) InjectFaults(f ...Fault) { s.faults.force(f...) }
+
+// InjectPECFaults queues faults for the next SMTP submissions (one each,
+// at their DATA), ahead of the random ones.
+func (s *Sandbox) InjectPECFaults(f ...PECFault) { s.pec.faults.force(f...) }
+
+// PECCredentials are the simulated PEC provider's addresses, CA and mailboxes.
+func (s *Sandbox) PECCredentials() PEC { return s.pec.credentials() }
+
+// MessaggiPEC lists what a sandbox mailbox received, oldest first.
+func (s *Sandbox) MessaggiPEC(indirizzo string) ([]MessaggioPEC, error) {
+	return s.pec.messaggi(indirizzo)
+}
 
 // Close stops the server and flushes the state. It is safe to call twice.
 func (s *Sandbox) Close() error {
@@ -241,6 +275,7 @@ type Endpoints struct {
 	Stats     string `json:"stats"`
 	Reset     string `json:"reset"`
 	Faults    string `json:"faults"`
+	PECFaults string `json:"pec_faults"`
 }
 
 // Credentials is everything a client needs to use the sandbox; the CLI
@@ -251,6 +286,7 @@ type Credentials struct {
 	Seed        int64             `json:"seed"`
 	Services    []Service         `json:"services"`
 	GPD         GPD               `json:"gpd"`
+	PEC         PEC               `json:"pec"`
 	FiscalCodes SampleFiscalCodes `json:"fiscal_codes"`
 }
 
@@ -265,10 +301,12 @@ func (s *Sandbox) Credentials() Credentials {
 			Stats:     s.base + "/__sandbox/stats",
 			Reset:     s.base + "/__sandbox/reset",
 			Faults:    s.base + "/__sandbox/faults",
+			PECFaults: s.base + "/__sandbox/pec/faults",
 		},
 		Seed:        s.cfg.Seed,
 		Services:    s.Services(),
 		GPD:         s.GPDCredentials(),
+		PEC:         s.PECCredentials(),
 		FiscalCodes: s.samples,
 	}
 }
@@ -283,12 +321,14 @@ type Stats struct {
 	// "latency"), plus "after_processing" for those that lost a real response.
 	Faults map[string]int64 `json:"faults"`
 	IO     IOStats          `json:"io"`
+	PEC    PECStats         `json:"pec"`
 }
 
 // Stats returns a snapshot.
 func (s *Sandbox) Stats() Stats {
 	st := s.counts.snapshot()
 	st.IO = s.io.stats()
+	st.PEC = s.pec.stats()
 	return st
 }
 
@@ -364,8 +404,9 @@ func (s *Sandbox) mountControl(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		fmt.Fprintf(w, "Sportello API sandbox\n\nApp IO:      %s\nStatistics:  %s/__sandbox/stats\nCredentials: %s/__sandbox/credentials\n",
-			s.IOBaseURL(), s.base, s.base)
+		pec := s.PECCredentials()
+		fmt.Fprintf(w, "Sportello API sandbox\n\nApp IO:      %s\nGPD:         %s\nPEC:         SMTP %s:%d (TLS), %s:%d (STARTTLS), IMAP %s:%d (TLS)\nStatistics:  %s/__sandbox/stats\nCredentials: %s/__sandbox/credentials\n\n%s\n",
+			s.IOBaseURL(), s.base+gpdBasePath, pec.Host, pec.SMTPPort, pec.Host, pec.SubmissionPort, pec.Host, pec.IMAPPort, s.base, s.base, PECRules)
 	})
 }
 
