@@ -9,7 +9,9 @@ import (
 	"time"
 
 	"codeberg.org/go-pdf/fpdf"
+
 	"github.com/boombuler/barcode"
+	"github.com/sportello/sportello/core/internal/pdfcaratteri"
 )
 
 // Ente is the creditor as the notice prints it.
@@ -40,6 +42,9 @@ type Avviso struct {
 	// ContoPostale, when set, adds the Poste section with its DataMatrix.
 	ContoPostale      string
 	IntestatarioConto string
+	// Emesso dates the PDF; the same notice printed twice is then the same
+	// bytes (its fingerprint is registered in the protocol). Zero: now.
+	Emesso time.Time
 }
 
 func (a Avviso) valida() error {
@@ -64,7 +69,7 @@ const (
 	larghezza = 210.0 - 2*margine
 	latoQR    = 25.0 // mm, as pagoPA asks
 	latoDM    = 22.0
-	font      = "Go"
+	font      = pdfcaratteri.Famiglia
 )
 
 var (
@@ -76,24 +81,40 @@ var (
 // embedded, the QR code (and the Poste DataMatrix with a postal account)
 // drawn as vectors so that they print sharp at any resolution.
 func StampaAvviso(w io.Writer, a Avviso) error {
-	if err := a.valida(); err != nil {
+	c, err := pdfcaratteri.Windows1252()
+	if err != nil {
 		return err
-	}
-	c := font1252()
-	if c.err != nil {
-		return c.err
 	}
 	p := fpdf.New("P", "mm", "A4", "")
 	p.SetTitle("Avviso di pagamento "+FormattaCodiceAvviso(a.CodiceAvviso), true)
 	p.SetAuthor(a.Ente.Nome, true)
 	p.SetCreator("Sportello", true)
-	p.AddFontFromBytes(font, "", c.regular[0], c.regular[1])
-	p.AddFontFromBytes(font, "B", c.bold[0], c.bold[1])
+	if !a.Emesso.IsZero() {
+		p.SetCreationDate(a.Emesso)
+		p.SetModificationDate(a.Emesso)
+		p.SetCatalogSort(true) // fonts and images in a fixed order, not a map's
+	}
+	c.Aggiungi(p)
+	// Deflating the page content costs a compressor per document, most of
+	// a notice's time, to save a few kilobytes.
+	p.SetCompression(false)
+	if err := DisegnaAvviso(p, c.Traduci, a); err != nil {
+		return err
+	}
+	return p.Output(w)
+}
+
+// DisegnaAvviso adds the notice as a page of p, whose fonts are
+// pdfcaratteri's (added by the caller) and tr their encoder: so that a
+// cover letter and its notice can make one document.
+func DisegnaAvviso(p *fpdf.Fpdf, tr func(string) string, a Avviso) error {
+	if err := a.valida(); err != nil {
+		return err
+	}
 	p.SetMargins(margine, margine, margine)
 	p.SetAutoPageBreak(false, 0)
-	p.SetCompression(false)
 	p.AddPage()
-	s := stampa{p: p, a: a, tr: c.translate}
+	s := stampa{p: p, a: a, tr: tr}
 	s.intestazione()
 	s.parti()
 	s.quantoQuando()
@@ -101,10 +122,7 @@ func StampaAvviso(w io.Writer, a Avviso) error {
 	if a.ContoPostale != "" {
 		s.poste()
 	}
-	if err := p.Error(); err != nil {
-		return err
-	}
-	return p.Output(w)
+	return p.Error()
 }
 
 type stampa struct {
