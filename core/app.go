@@ -13,6 +13,7 @@ import (
 	"github.com/sportello/sportello/core/flussi"
 	"github.com/sportello/sportello/core/impostazioni"
 	"github.com/sportello/sportello/core/operatori"
+	"github.com/sportello/sportello/core/protocollo"
 	"github.com/sportello/sportello/core/secrets"
 	"github.com/sportello/sportello/store"
 )
@@ -25,6 +26,8 @@ type Options struct {
 	Secrets secrets.Store
 	// Flussi tunes App IO sending (rate limit, concurrency).
 	Flussi flussi.Options
+	// Avvisi tunes sending notices by PEC and e-mail.
+	Avvisi avvisi.Opzioni
 }
 
 // App is one open Sportello: the database, the secrets, the services and
@@ -62,7 +65,7 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 		Operatori:    &operatori.Service{DB: db},
 		Impostazioni: imp,
 		Flussi:       flussi.New(db, imp, opts.Flussi),
-		Avvisi:       &avvisi.Service{DB: db},
+		Avvisi:       avvisi.New(db, imp, &protocollo.Locale{DB: db, Imp: imp}, opts.Avvisi),
 	}, nil
 }
 

@@ -23,6 +23,9 @@ type Lotto struct {
 	Totale            int
 	Centesimi         int64
 	CreatoIl          time.Time
+	// The cover letter, copied from its template at import.
+	LetteraOggetto, LetteraTesto, LetteraFirma string
+	JobInvio                                   string // the send job, once sending started
 }
 
 // AvvisoLotto is one row of a batch with its notice identifiers.
@@ -34,6 +37,16 @@ type AvvisoLotto struct {
 	Indirizzo, CAP, Comune, Provincia        string
 	IUV, CodiceAvviso, IUPD                  string
 	Stato                                    string
+	ID                                       int64
+	StatoGPD, Errore                         string
+	Invio                                    InvioAvviso
+}
+
+// InvioAvviso is where sending a notice by PEC or e-mail stands.
+type InvioAvviso struct {
+	Stato, MessageID, Errore string
+	Tentativi                int
+	InviatoIl, ConsegnatoIl  time.Time
 }
 
 // ProssimeBasiIUV reserves n consecutive bases of the notice numbers of a
@@ -49,9 +62,10 @@ func (tx *Tx) ProssimeBasiIUV(ctx context.Context, segregazione, n int) (uint64,
 // InsertLotto stores a batch and its rows.
 func (tx *Tx) InsertLotto(ctx context.Context, l Lotto, righe []AvvisoLotto) (int64, error) {
 	res, err := tx.ExecContext(ctx, `INSERT INTO avvisi_lotti (uuid, tipo_dovuto_id, scadenza, causale, protocollazione, oggetto_protocollo,
-		spedizione, file_origine, stato, totale, centesimi, creato_il, modificato_il, modificato_da) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		spedizione, file_origine, stato, totale, centesimi, creato_il, modificato_il, modificato_da, lettera_oggetto, lettera_testo, lettera_firma)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		l.UUID, l.TipoDovutoID, l.Scadenza, l.Causale, boolInt(l.Protocollazione), l.OggettoProtocollo, l.Spedizione, l.FileOrigine,
-		l.Stato, len(righe), l.Centesimi, tx.Stamp(), tx.Stamp(), tx.Operator)
+		l.Stato, len(righe), l.Centesimi, tx.Stamp(), tx.Stamp(), tx.Operator, l.LetteraOggetto, l.LetteraTesto, l.LetteraFirma)
 	if err != nil {
 		return 0, err
 	}
@@ -81,20 +95,10 @@ func (tx *Tx) InsertLotto(ctx context.Context, l Lotto, righe []AvvisoLotto) (in
 
 // ConteggiLotto counts a batch's notices by state.
 func (db *DB) ConteggiLotto(ctx context.Context, uuid string) (Lotto, map[string]int, error) {
-	var l Lotto
-	var prot int
-	var creato string
-	err := db.r.QueryRowContext(ctx, `SELECT id, uuid, tipo_dovuto_id, scadenza, causale, protocollazione, oggetto_protocollo, spedizione,
-		file_origine, stato, totale, centesimi, creato_il FROM avvisi_lotti WHERE uuid = ?`, uuid).Scan(&l.ID, &l.UUID, &l.TipoDovutoID,
-		&l.Scadenza, &l.Causale, &prot, &l.OggettoProtocollo, &l.Spedizione, &l.FileOrigine, &l.Stato, &l.Totale, &l.Centesimi, &creato)
+	l, err := scanLotto(db.r.QueryRowContext(ctx, `SELECT `+lottoColumns+` FROM avvisi_lotti l WHERE l.uuid = ?`, uuid))
 	if err != nil {
-		if errors.Is(err, sql.ErrNoRows) {
-			return l, nil, ErrNotFound
-		}
 		return l, nil, err
 	}
-	l.Protocollazione = prot == 1
-	l.CreatoIl, _ = time.Parse(time.RFC3339, creato)
 	rows, err := db.r.QueryContext(ctx, `SELECT stato, COUNT(*) FROM avvisi WHERE lotto_id = ? GROUP BY stato`, l.ID)
 	if err != nil {
 		return l, nil, err
@@ -119,23 +123,39 @@ func (db *DB) AvvisiLotto(ctx context.Context, lottoID int64) ([]AvvisoLotto, er
 
 // avvisiLotto reads a batch's rows in file order, those in stato only when given.
 func (db *DB) avvisiLotto(ctx context.Context, lottoID int64, stato string) ([]AvvisoLotto, error) {
-	rows, err := db.r.QueryContext(ctx, `SELECT riga, intestazione, codice_fiscale, partita_iva, centesimi, causale, oggetto_protocollo,
-		indirizzo_pec, indirizzo, cap, comune, provincia, iuv, codice_avviso, iupd, stato FROM avvisi
-		WHERE lotto_id = ? AND (? = '' OR stato = ?) ORDER BY riga`, lottoID, stato, stato)
-	if err != nil {
-		return nil, err
+	return scanAll(scanAvviso)(db.r.QueryContext(ctx, `SELECT `+avvisoColumns+` FROM avvisi a
+		WHERE a.lotto_id = ? AND (? = '' OR a.stato = ?) ORDER BY a.riga`, lottoID, stato, stato))
+}
+
+const avvisoColumns = `a.id, a.riga, a.intestazione, a.codice_fiscale, a.partita_iva, a.centesimi, a.causale, a.oggetto_protocollo,
+	a.indirizzo_pec, a.indirizzo, a.cap, a.comune, a.provincia, a.iuv, a.codice_avviso, a.iupd, a.stato, a.stato_gpd, a.errore,
+	a.stato_invio, a.message_id, a.errore_invio, a.tentativi_invio, a.inviato_il, a.consegnato_il`
+
+type avvisoScan struct {
+	a                   AvvisoLotto
+	inviato, consegnato string
+}
+
+func (x *avvisoScan) dest() []any {
+	a := &x.a
+	return []any{&a.ID, &a.Riga, &a.Intestazione, &a.CodiceFiscale, &a.PartitaIVA, &a.Centesimi, &a.Causale, &a.OggettoProtocollo,
+		&a.IndirizzoPec, &a.Indirizzo, &a.CAP, &a.Comune, &a.Provincia, &a.IUV, &a.CodiceAvviso, &a.IUPD, &a.Stato, &a.StatoGPD, &a.Errore,
+		&a.Invio.Stato, &a.Invio.MessageID, &a.Invio.Errore, &a.Invio.Tentativi, &x.inviato, &x.consegnato}
+}
+
+func (x *avvisoScan) avviso() AvvisoLotto {
+	x.a.Invio.InviatoIl, _ = time.Parse(time.RFC3339, x.inviato)
+	x.a.Invio.ConsegnatoIl, _ = time.Parse(time.RFC3339, x.consegnato)
+	return x.a
+}
+
+func scanAvviso(row interface{ Scan(...any) error }) (AvvisoLotto, error) {
+	var x avvisoScan
+	err := row.Scan(x.dest()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
 	}
-	defer rows.Close()
-	var out []AvvisoLotto
-	for rows.Next() {
-		var a AvvisoLotto
-		if err := rows.Scan(&a.Riga, &a.Intestazione, &a.CodiceFiscale, &a.PartitaIVA, &a.Centesimi, &a.Causale, &a.OggettoProtocollo,
-			&a.IndirizzoPec, &a.Indirizzo, &a.CAP, &a.Comune, &a.Provincia, &a.IUV, &a.CodiceAvviso, &a.IUPD, &a.Stato); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return x.avviso(), err
 }
 
 // AvvisoStampa is what printing a notice needs: the row, its batch and
@@ -148,25 +168,36 @@ type AvvisoStampa struct {
 
 // AvvisoByIUV finds a notice by its IUV (or its 18-digit notice number).
 func (db *DB) AvvisoByIUV(ctx context.Context, iuv string) (AvvisoStampa, error) {
+	return db.avvisoStampa(ctx, `a.iuv = ? OR a.codice_avviso = ?`, iuv, iuv)
+}
+
+// AvvisoByIUPD finds a notice by its debt position's identifier.
+func (db *DB) AvvisoByIUPD(ctx context.Context, iupd string) (AvvisoStampa, error) {
+	return db.avvisoStampa(ctx, `a.iupd = ?`, iupd)
+}
+
+func (db *DB) avvisoStampa(ctx context.Context, cond string, args ...any) (AvvisoStampa, error) {
 	var s AvvisoStampa
-	a, l := &s.Avviso, &s.Lotto
-	var prot int
-	err := db.r.QueryRowContext(ctx, `SELECT a.riga, a.intestazione, a.codice_fiscale, a.partita_iva, a.centesimi, a.causale,
-		a.oggetto_protocollo, a.indirizzo_pec, a.indirizzo, a.cap, a.comune, a.provincia, a.iuv, a.codice_avviso, a.iupd, a.stato,
-		l.id, l.uuid, l.tipo_dovuto_id, l.scadenza, l.causale, l.protocollazione, l.oggetto_protocollo, l.spedizione, l.file_origine, l.stato
-		FROM avvisi a JOIN avvisi_lotti l ON l.id = a.lotto_id WHERE a.iuv = ? OR a.codice_avviso = ?`, iuv, iuv).Scan(
-		&a.Riga, &a.Intestazione, &a.CodiceFiscale, &a.PartitaIVA, &a.Centesimi, &a.Causale, &a.OggettoProtocollo, &a.IndirizzoPec,
-		&a.Indirizzo, &a.CAP, &a.Comune, &a.Provincia, &a.IUV, &a.CodiceAvviso, &a.IUPD, &a.Stato,
-		&l.ID, &l.UUID, &l.TipoDovutoID, &l.Scadenza, &l.Causale, &prot, &l.OggettoProtocollo, &l.Spedizione, &l.FileOrigine, &l.Stato)
-	if errors.Is(err, sql.ErrNoRows) {
-		return s, ErrNotFound
-	}
+	var err error
+	row := db.r.QueryRowContext(ctx, `SELECT `+avvisoColumns+`, `+lottoColumns+`
+		FROM avvisi a JOIN avvisi_lotti l ON l.id = a.lotto_id WHERE `+cond, args...)
+	s.Avviso, s.Lotto, err = scanAvvisoLotto(row)
 	if err != nil {
 		return s, err
 	}
-	l.Protocollazione = prot == 1
-	s.TipoDovuto, err = db.TipoDovutoByID(ctx, l.TipoDovutoID)
+	s.TipoDovuto, err = db.TipoDovutoByID(ctx, s.Lotto.TipoDovutoID)
 	return s, err
+}
+
+// scanAvvisoLotto scans avvisoColumns followed by lottoColumns.
+func scanAvvisoLotto(row interface{ Scan(...any) error }) (AvvisoLotto, Lotto, error) {
+	var x avvisoScan
+	var y lottoScan
+	err := row.Scan(append(x.dest(), y.dest()...)...)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	return x.avviso(), y.lotto(), err
 }
 
 // GPDURL is the configured GPD base URL ("" when not configured).
@@ -218,6 +249,7 @@ type FiltroAvvisi struct {
 	TipoDovutoID int64
 	Stato        string // DA_GENERARE, GENERATO, ERRORE
 	StatoGPD     string // VALID, PAID, EXPIRED, INVALID…
+	StatoInvio   string // NON_INVIATO for '', or a stato_invio
 	Debitore     string // fiscal code or partita IVA
 	Codice       string // notice number or IUV, prefix
 	Intestatario string // contains, case-insensitive
@@ -227,7 +259,6 @@ type FiltroAvvisi struct {
 // RigaCruscotto is a notice as the dashboard lists it.
 type RigaCruscotto struct {
 	AvvisoLotto
-	StatoGPD   string
 	Scadenza   string
 	TipoDovuto string
 	LottoUUID  string
@@ -243,6 +274,13 @@ func avvisiWhere(f FiltroAvvisi) *where {
 	}
 	if f.StatoGPD != "" {
 		w.add("a.stato_gpd = ?", f.StatoGPD)
+	}
+	switch f.StatoInvio {
+	case "":
+	case "NON_INVIATO":
+		w.add("a.stato_invio = ''")
+	default:
+		w.add("a.stato_invio = ?", f.StatoInvio)
 	}
 	if f.Debitore != "" {
 		d := strings.ToUpper(strings.TrimSpace(f.Debitore))
@@ -274,26 +312,14 @@ func (db *DB) CountAvvisi(ctx context.Context, f FiltroAvvisi) (int, error) {
 // Avvisi pages through the notices matching f, newest first.
 func (db *DB) Avvisi(ctx context.Context, f FiltroAvvisi, offset, limit int) ([]RigaCruscotto, error) {
 	w := avvisiWhere(f)
-	rows, err := db.r.QueryContext(ctx, `SELECT a.riga, a.intestazione, a.codice_fiscale, a.partita_iva, a.centesimi, a.causale,
-		a.oggetto_protocollo, a.indirizzo_pec, a.indirizzo, a.cap, a.comune, a.provincia, a.iuv, a.codice_avviso, a.iupd, a.stato,
-		a.stato_gpd, l.scadenza, t.codice, l.uuid`+cruscottoFrom+w.String()+` ORDER BY a.id DESC LIMIT ? OFFSET ?`,
-		append(w.args, limit, offset)...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []RigaCruscotto
-	for rows.Next() {
+	return scanAll(func(row interface{ Scan(...any) error }) (RigaCruscotto, error) {
+		var x avvisoScan
 		var r RigaCruscotto
-		a := &r.AvvisoLotto
-		if err := rows.Scan(&a.Riga, &a.Intestazione, &a.CodiceFiscale, &a.PartitaIVA, &a.Centesimi, &a.Causale, &a.OggettoProtocollo,
-			&a.IndirizzoPec, &a.Indirizzo, &a.CAP, &a.Comune, &a.Provincia, &a.IUV, &a.CodiceAvviso, &a.IUPD, &a.Stato,
-			&r.StatoGPD, &r.Scadenza, &r.TipoDovuto, &r.LottoUUID); err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		err := row.Scan(append(x.dest(), &r.Scadenza, &r.TipoDovuto, &r.LottoUUID)...)
+		r.AvvisoLotto = x.avviso()
+		return r, err
+	})(db.r.QueryContext(ctx, `SELECT `+avvisoColumns+`, l.scadenza, t.codice, l.uuid`+cruscottoFrom+w.String()+
+		` ORDER BY a.id DESC LIMIT ? OFFSET ?`, append(w.args, limit, offset)...))
 }
 
 // AvvisiPubblicati are the notices whose position may still change on GPD
@@ -308,4 +334,47 @@ func (tx *Tx) SaveStatoGPD(ctx context.Context, iupd, statoGPD string) error {
 	_, err := tx.ExecContext(ctx, `UPDATE avvisi SET stato_gpd = ?, modificato_il = ?, modificato_da = ? WHERE iupd = ? AND stato_gpd != ?`,
 		statoGPD, tx.Stamp(), tx.Operator, iupd, statoGPD)
 	return err
+}
+
+const lottoColumns = `l.id, l.uuid, l.tipo_dovuto_id, l.scadenza, l.causale, l.protocollazione, l.oggetto_protocollo, l.spedizione,
+	l.file_origine, l.stato, l.totale, l.centesimi, l.creato_il, l.lettera_oggetto, l.lettera_testo, l.lettera_firma, l.job_invio`
+
+type lottoScan struct {
+	l      Lotto
+	prot   int
+	creato string
+}
+
+func (y *lottoScan) dest() []any {
+	l := &y.l
+	return []any{&l.ID, &l.UUID, &l.TipoDovutoID, &l.Scadenza, &l.Causale, &y.prot, &l.OggettoProtocollo, &l.Spedizione,
+		&l.FileOrigine, &l.Stato, &l.Totale, &l.Centesimi, &y.creato, &l.LetteraOggetto, &l.LetteraTesto, &l.LetteraFirma, &l.JobInvio}
+}
+
+func (y *lottoScan) lotto() Lotto {
+	y.l.Protocollazione = y.prot == 1
+	y.l.CreatoIl, _ = time.Parse(time.RFC3339, y.creato)
+	return y.l
+}
+
+func scanLotto(row interface{ Scan(...any) error }) (Lotto, error) {
+	var y lottoScan
+	err := row.Scan(y.dest()...)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = ErrNotFound
+	}
+	return y.lotto(), err
+}
+
+// LottiInStato lists the batches in any of the states, oldest first.
+func (db *DB) LottiInStato(ctx context.Context, stati ...string) ([]Lotto, error) {
+	if len(stati) == 0 {
+		return nil, nil
+	}
+	args := make([]any, len(stati))
+	for i, s := range stati {
+		args[i] = s
+	}
+	return scanAll(scanLotto)(db.r.QueryContext(ctx, `SELECT `+lottoColumns+` FROM avvisi_lotti l
+		WHERE l.stato IN (?`+strings.Repeat(", ?", len(stati)-1)+`) ORDER BY l.id`, args...))
 }

@@ -31,9 +31,20 @@ type AllegatoProtocollo struct {
 
 // ProtocolloByRiferimento finds the registration made for a caller's key.
 func (tx *Tx) ProtocolloByRiferimento(ctx context.Context, rif string) (Protocollo, error) {
+	return protocolloByRiferimento(ctx, tx, rif)
+}
+
+// ProtocolloByRiferimento finds the registration made for a caller's key.
+func (db *DB) ProtocolloByRiferimento(ctx context.Context, rif string) (Protocollo, error) {
+	return protocolloByRiferimento(ctx, db.r, rif)
+}
+
+func protocolloByRiferimento(ctx context.Context, q interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, rif string) (Protocollo, error) {
 	var p Protocollo
 	var at string
-	err := tx.QueryRowContext(ctx, `SELECT id, anno, numero, registrato_il, verso, oggetto, corrispondente, riferimento, segnatura, operatore
+	err := q.QueryRowContext(ctx, `SELECT id, anno, numero, registrato_il, verso, oggetto, corrispondente, riferimento, segnatura, operatore
 		FROM protocollo WHERE riferimento = ?`, rif).Scan(&p.ID, &p.Anno, &p.Numero, &at, &p.Verso, &p.Oggetto,
 		&p.Corrispondente, &p.Riferimento, &p.Segnatura, &p.Operatore)
 	if errors.Is(err, sql.ErrNoRows) {

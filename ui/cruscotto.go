@@ -3,8 +3,10 @@ package ui
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -14,7 +16,9 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sportello/sportello/core/avvisi"
+	"github.com/sportello/sportello/core/flussi"
 	"github.com/sportello/sportello/core/pagopa"
+	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/ui/widgets"
 )
 
@@ -23,10 +27,12 @@ import (
 type cruscottoScreen struct {
 	Panel    *widgets.SearchPanel
 	Aggiorna *widget.Button // states from pagoPA (paid, expired, cancelled)
+	Ricevute *widget.Button // «Aggiorna ricevute»: reads the PEC mailbox now
 	Esito    *widget.Label
 	// Dettaglio is the last detail shown and SalvaPDF its button (tests).
 	Dettaglio *dialog.CustomDialog
 	SalvaPDF  *widget.Button
+	Detail    *avvisoDetail
 }
 
 const (
@@ -38,6 +44,7 @@ const (
 	colCruscottoTipo
 	colCruscottoStato
 	colCruscottoStatoPA
+	colCruscottoInvio
 	colCruscottoLotto
 	colCruscottoIUV // not shown
 )
@@ -49,7 +56,7 @@ type cruscottoSource struct {
 
 func (s cruscottoSource) filtro(f widgets.Filter) avvisi.FiltroAvvisi {
 	return avvisi.FiltroAvvisi{TipoDovutoID: idFiltro(s.tipi, f["tipo"]), Stato: statoAvvisoByLabel(f["stato"]),
-		StatoGPD: statoPagoPAByLabel(f["pagopa"]), Debitore: f["debitore"], Codice: f["codice"], Intestatario: f["intestatario"],
+		StatoGPD: statoPagoPAByLabel(f["pagopa"]), StatoInvio: statoInvioByLabel(f["invio"]), Debitore: f["debitore"], Codice: f["codice"], Intestatario: f["intestatario"],
 		LottoUUID: f["lotto"]}
 }
 
@@ -69,7 +76,7 @@ func (s cruscottoSource) Page(ctx context.Context, f widgets.Filter, offset, lim
 			debitore = r.PartitaIVA
 		}
 		rows[i] = []string{pagopa.FormattaCodiceAvviso(r.CodiceAvviso), r.Intestazione, debitore, pagopa.FormattaImporto(r.Centesimi),
-			dataISOIT(r.Scadenza), r.TipoDovuto, statoAvvisoLabel(r.Stato), statoPagoPALabel(r.StatoGPD), r.LottoUUID[:8], r.IUV}
+			dataISOIT(r.Scadenza), r.TipoDovuto, statoAvvisoLabel(r.Stato), statoPagoPALabel(r.StatoGPD), statoInvioLabel(r.Invio.Stato), r.LottoUUID[:8], r.IUV}
 	}
 	return rows, nil
 }
@@ -108,6 +115,18 @@ func statoPagoPALabel(s string) string {
 func statoAvvisoByLabel(l string) string {
 	for _, s := range statiAvviso {
 		if statoAvvisoLabel(s) == l {
+			return s
+		}
+	}
+	return ""
+}
+
+func statoInvioByLabel(l string) string {
+	if l == statoInvioLabel("") {
+		return "NON_INVIATO"
+	}
+	for _, s := range statiInvio {
+		if statoInvioLabel(s) == l {
 			return s
 		}
 	}
@@ -153,13 +172,14 @@ func cruscottoView(u *UI) fyne.CanvasObject {
 		{Title: lang.L("Codice avviso"), Width: 172}, {Title: lang.L("Intestatario"), Width: 170},
 		{Title: lang.L("Codice fiscale / P. IVA"), Width: 158}, {Title: lang.L("Importo"), Width: 80, Align: fyne.TextAlignTrailing},
 		{Title: lang.L("Scadenza"), Width: 100}, {Title: lang.L("Tipo dovuto"), Width: 100}, {Title: lang.L("Stato"), Width: 90},
-		{Title: lang.L("Pagamento"), Width: 85}, {Title: lang.L("Lotto"), Width: 80},
+		{Title: lang.L("Pagamento"), Width: 85}, {Title: lang.L("Invio"), Width: 110}, {Title: lang.L("Lotto"), Width: 80},
 	}
 	s.Panel = widgets.NewSearchPanel(u.Win, widgets.SearchConfig{
 		Fields: []widgets.Field{
 			{Key: "tipo", Label: lang.L("Tipo dovuto"), Kind: widgets.FieldSelect, Options: nomi},
 			{Key: "pagopa", Label: lang.L("Stato pagamento"), Kind: widgets.FieldSelect, Options: labels(statiPagoPA, statoPagoPALabel)},
 			{Key: "stato", Label: lang.L("Stato generazione"), Kind: widgets.FieldSelect, Options: labels(statiAvviso, statoAvvisoLabel)},
+			{Key: "invio", Label: lang.L("Stato invio"), Kind: widgets.FieldSelect, Options: labels(append([]string{""}, statiInvio...), statoInvioLabel)},
 			{Key: "debitore", Label: lang.L("Codice fiscale / P. IVA")},
 			{Key: "codice", Label: lang.L("Codice avviso / IUV")},
 			{Key: "intestatario", Label: lang.L("Intestatario")},
@@ -175,25 +195,323 @@ func cruscottoView(u *UI) fyne.CanvasObject {
 	hint.Importance = widget.LowImportance
 	s.Esito = esitoLabel()
 	s.Aggiorna = widget.NewButtonWithIcon(lang.L("Aggiorna stati da pagoPA"), theme.ViewRefreshIcon(), func() { u.aggiornaCruscotto(s) })
+	s.Ricevute = widget.NewButtonWithIcon(lang.L("Aggiorna ricevute"), theme.MailReplyIcon(), func() { u.aggiornaRicevute(s) })
 	u.cruscotto = s
 	s.Panel.Search()
-	return container.NewBorder(container.NewVBox(container.NewHBox(s.Aggiorna, hint), s.Esito), nil, nil, nil, s.Panel)
+	return container.NewBorder(container.NewVBox(container.NewHBox(s.Aggiorna, s.Ricevute, hint), s.Esito), nil, nil, nil, s.Panel)
 }
 
-// showAvvisoCruscotto shows a notice's data and offers its PDF.
+// avvisoDetail is a notice's detail: the data, the sending with its PEC
+// receipts and protocol, the story; and what can be done with it.
+type avvisoDetail struct {
+	Dialog        *dialog.CustomDialog
+	Dati          *widget.Form
+	Invio         *widget.Form
+	Ricevute      *widget.List
+	ApriRicevuta  *widget.Button // saves the selected receipt's .eml
+	Storia        *widget.List
+	SalvaPDF      *widget.Button
+	LetteraAvviso *widget.Button // letter and notice, as sent
+	Reinvia       *widget.Button
+	AnnullaAvviso *widget.Button
+	InviaIO       *widget.Button
+	Esito         *widget.Label
+	Conferma      *widgets.ConfirmDialog
+
+	d        avvisi.Dettaglio
+	ricevuta int // selected receipt, -1 none
+}
+
+// showAvvisoCruscotto reads a notice's detail off the UI goroutine and shows it.
 func (u *UI) showAvvisoCruscotto(s *cruscottoScreen, row []string) {
-	form := widget.NewForm()
-	for i, c := range []string{lang.L("Codice avviso"), lang.L("Intestatario"), lang.L("Codice fiscale / P. IVA"), lang.L("Importo"),
-		lang.L("Scadenza"), lang.L("Tipo dovuto"), lang.L("Stato"), lang.L("Pagamento"), lang.L("Lotto")} {
-		form.Append(c, widget.NewLabel(row[i]))
-	}
 	iuv := row[colCruscottoIUV]
-	s.SalvaPDF = widget.NewButtonWithIcon(lang.L("Salva PDF dell'avviso"), theme.DocumentSaveIcon(), func() {
+	u.appIO().bg.Go(func() func() {
+		d, err := u.Core.Avvisi.Dettaglio(u.ctx, iuv)
+		return func() {
+			if err != nil {
+				widgets.ShowError(u.Win, err)
+				return
+			}
+			u.mostraDettaglioAvviso(s, d)
+		}
+	})
+}
+
+func (u *UI) mostraDettaglioAvviso(s *cruscottoScreen, d avvisi.Dettaglio) {
+	a, l := d.Avviso, d.Lotto
+	x := &avvisoDetail{d: d, ricevuta: -1}
+	debitore := a.CodiceFiscale
+	if debitore == "" {
+		debitore = a.PartitaIVA
+	}
+	causale := a.Causale
+	if causale == "" {
+		causale = l.Causale
+	}
+	stato := statoAvvisoLabel(a.Stato)
+	if a.Errore != "" {
+		stato += " — " + a.Errore
+	}
+	x.Dati = widget.NewForm()
+	for _, f := range [][2]string{
+		{lang.L("Codice avviso"), pagopa.FormattaCodiceAvviso(a.CodiceAvviso)}, {"IUV", a.IUV},
+		{lang.L("Intestatario"), a.Intestazione}, {lang.L("Codice fiscale / P. IVA"), debitore},
+		{lang.L("Importo"), pagopa.FormattaImporto(a.Centesimi) + " €"}, {lang.L("Scadenza"), dataISOIT(l.Scadenza)},
+		{lang.L("Tipo dovuto"), d.TipoDovuto.Codice + " — " + d.TipoDovuto.Descrizione}, {lang.L("Causale"), causale},
+		{lang.L("Stato"), stato}, {lang.L("Pagamento"), statoPagoPALabel(a.StatoGPD)},
+		{lang.L("Lotto"), l.UUID[:8] + " — " + l.FileOrigine},
+	} {
+		x.Dati.Append(f[0], wordLabel(f[1]))
+	}
+	protocollo := lang.L("Non protocollato")
+	if p := d.Protocollo; p != nil {
+		protocollo = fmt.Sprintf("%d/%07d %s %s", p.Anno, p.Numero, lang.L("del"), p.RegistratoIl.In(widgets.Zone).Format("02/01/2006 15:04"))
+	}
+	statoInvio := statoInvioLabel(a.Invio.Stato)
+	if a.Invio.Errore != "" {
+		statoInvio += " — " + a.Invio.Errore
+	}
+	x.Invio = widget.NewForm()
+	for _, f := range [][2]string{
+		{lang.L("Spedizione"), spedizioneLabel(l.Spedizione) + " → " + a.IndirizzoPec}, {lang.L("Stato invio"), statoInvio},
+		{lang.L("Inviato il"), dataOra(a.Invio.InviatoIl)}, {lang.L("Consegnato il"), dataOra(a.Invio.ConsegnatoIl)},
+		{lang.L("Protocollo"), protocollo}, {"Message-ID", a.Invio.MessageID},
+	} {
+		x.Invio.Append(f[0], wordLabel(f[1]))
+	}
+	x.Ricevute = widget.NewList(func() int { return len(d.Ricevute) },
+		func() fyne.CanvasObject {
+			return widget.NewLabel("01/12/2026 10:00 Ricevuta di avvenuta consegna — x@pec.it")
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			r := d.Ricevute[i]
+			t := dataOra(r.Data) + "  " + avvisi.NomeRicevuta(r.Tipo)
+			if r.Destinatario != "" {
+				t += " — " + r.Destinatario
+			}
+			o.(*widget.Label).SetText(t)
+		})
+	x.ApriRicevuta = widget.NewButtonWithIcon(lang.L("Salva ricevuta (.eml)"), theme.DocumentSaveIcon(), func() {
+		if x.ricevuta < 0 {
+			return
+		}
+		r := d.Ricevute[x.ricevuta]
+		widgets.ShowFileSave(u.Win, fmt.Sprintf("ricevuta-%s-%d.eml", r.Tipo, r.ID), []string{".eml"}, func(path string) {
+			u.salvaRicevuta(x, r.ID, path)
+		})
+	})
+	x.ApriRicevuta.Disable()
+	x.Ricevute.OnSelected = func(i widget.ListItemID) { x.ricevuta = i; x.ApriRicevuta.Enable() }
+	x.Storia = widget.NewList(func() int { return len(d.Storia) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("01/12/2026 10:00 operatore: evento")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(i widget.ListItemID, o fyne.CanvasObject) {
+			e := d.Storia[i]
+			t := dataOra(e.Quando) + "  " + e.Cosa
+			if e.Chi != "" {
+				t += " (" + e.Chi + ")"
+			}
+			o.(*widget.Label).SetText(t)
+		})
+	iuv := a.IUV
+	x.Esito = esitoLabel()
+	x.SalvaPDF = widget.NewButtonWithIcon(lang.L("Salva PDF dell'avviso"), theme.DocumentSaveIcon(), func() {
 		widgets.ShowFileSave(u.Win, "avviso-"+iuv+".pdf", []string{".pdf"}, func(path string) { u.salvaPDFAvviso(iuv, path) })
 	})
-	s.Dettaglio = dialog.NewCustom(lang.L("Avviso di pagamento"), lang.L("Chiudi"), container.NewVBox(form, s.SalvaPDF), u.Win)
-	s.Dettaglio.Resize(fyne.NewSize(560, 0))
-	s.Dettaglio.Show()
+	x.LetteraAvviso = widget.NewButtonWithIcon(lang.L("Salva lettera e avviso"), theme.DocumentSaveIcon(), func() {
+		widgets.ShowFileSave(u.Win, "lettera-avviso-"+iuv+".pdf", []string{".pdf"}, func(path string) {
+			u.salvaPDF(path, func(w *bytes.Buffer) error { return u.Core.Avvisi.PDFCompleto(u.ctx, iuv, w) })
+		})
+	})
+	x.Reinvia = widget.NewButtonWithIcon(lang.L("Reinvia"), theme.MailForwardIcon(), func() { u.reinviaAvviso(s, x) })
+	x.AnnullaAvviso = widget.NewButtonWithIcon(lang.L("Annulla avviso"), theme.CancelIcon(), func() { u.annullaAvviso(s, x) })
+	x.AnnullaAvviso.Importance = widget.DangerImportance
+	x.InviaIO = widget.NewButtonWithIcon(lang.L("Invia anche su App IO"), theme.MailSendIcon(), func() { u.inviaAvvisoIO(x) })
+	generato := a.Stato == avvisi.StatoGenerato
+	setEnabled(x.SalvaPDF, generato)
+	setEnabled(x.LetteraAvviso, generato)
+	setEnabled(x.Reinvia, generato && a.Invio.Stato != "" && a.Invio.Stato != store.InvioDaInviare && a.Invio.Stato != store.InvioInCorso)
+	setEnabled(x.AnnullaAvviso, generato && (a.StatoGPD == pagopa.StatoValida || a.StatoGPD == pagopa.StatoBozza))
+	setEnabled(x.InviaIO, generato && a.StatoGPD == pagopa.StatoValida && len(a.CodiceFiscale) == 16 && u.servizioPagamentiIO(a.Centesimi) != nil)
+
+	tabs := container.NewAppTabs(
+		container.NewTabItem(lang.L("Avviso"), container.NewVScroll(x.Dati)),
+		container.NewTabItem(lang.L("Invio e ricevute"), container.NewBorder(x.Invio,
+			container.NewHBox(x.ApriRicevuta), nil, nil, x.Ricevute)),
+		container.NewTabItem(lang.L("Storia"), x.Storia),
+	)
+	azioni := container.NewVBox(x.Esito, container.NewGridWithColumns(3, x.SalvaPDF, x.LetteraAvviso, x.Reinvia, x.InviaIO, x.AnnullaAvviso))
+	x.Dialog = dialog.NewCustom(lang.L("Avviso di pagamento"), lang.L("Chiudi"), container.NewBorder(nil, azioni, nil, nil, tabs), u.Win)
+	x.Dialog.Show()
+	x.Dialog.Resize(fyne.NewSize(820, 560))
+	s.Dettaglio, s.SalvaPDF, s.Detail = x.Dialog, x.SalvaPDF, x
+}
+
+func wordLabel(s string) *widget.Label {
+	l := widget.NewLabel(s)
+	l.Wrapping = fyne.TextWrapWord
+	return l
+}
+
+// dataOra is a time as the clerk reads it; "" for none.
+func dataOra(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(widgets.Zone).Format("02/01/2006 15:04")
+}
+
+func spedizioneLabel(s string) string {
+	if s == avvisi.Email {
+		return lang.L("E-mail")
+	}
+	return "PEC"
+}
+
+// salvaPDF writes a PDF made off the UI goroutine.
+func (u *UI) salvaPDF(path string, make func(w *bytes.Buffer) error) {
+	u.appIO().bg.Go(func() func() {
+		var buf bytes.Buffer
+		err := make(&buf)
+		if err == nil {
+			err = os.WriteFile(path, buf.Bytes(), 0o644)
+		}
+		return func() {
+			if err != nil {
+				widgets.ShowError(u.Win, err)
+				return
+			}
+			dialog.ShowInformation(lang.L("Avviso di pagamento"), lang.L("PDF salvato")+": "+path, u.Win)
+		}
+	})
+}
+
+// salvaRicevuta writes a stored receipt as it arrived (legal evidence).
+func (u *UI) salvaRicevuta(x *avvisoDetail, id int64, path string) {
+	u.appIO().bg.Go(func() func() {
+		r, err := u.Core.Avvisi.RicevutaEML(u.ctx, id)
+		if err == nil {
+			err = os.WriteFile(path, r.EML, 0o644)
+		}
+		return func() {
+			if err != nil {
+				setEsito(x.Esito, widgets.ErrorText(err), widget.DangerImportance)
+				return
+			}
+			setEsito(x.Esito, lang.L("Ricevuta salvata")+": "+path, widget.SuccessImportance)
+		}
+	})
+}
+
+func (u *UI) reinviaAvviso(s *cruscottoScreen, x *avvisoDetail) {
+	a := x.d.Avviso
+	x.Conferma = widgets.Confirm(u.Win, lang.L("Reinvia"), lang.L("Inviare di nuovo l'avviso a {{.Indirizzo}}? Sarà un nuovo messaggio, con le sue ricevute.",
+		map[string]any{"Indirizzo": a.IndirizzoPec}), func() {
+		x.Reinvia.Disable()
+		setEsito(x.Esito, lang.L("Invio in corso…"), widget.MediumImportance)
+		op := u.Core.Operatore()
+		u.appIO().bg.Go(func() func() {
+			err := u.Core.Avvisi.Reinvia(u.ctx, op, []string{a.IUV}, nil)
+			return func() {
+				if err != nil {
+					x.Reinvia.Enable()
+					setEsito(x.Esito, widgets.ErrorText(err), widget.DangerImportance)
+					return
+				}
+				setEsito(x.Esito, lang.L("Avviso inviato di nuovo: le ricevute aggiorneranno lo stato."), widget.SuccessImportance)
+				s.Panel.Reload()
+			}
+		})
+	})
+}
+
+func (u *UI) annullaAvviso(s *cruscottoScreen, x *avvisoDetail) {
+	a := x.d.Avviso
+	x.Conferma = widgets.Confirm(u.Win, lang.L("Annulla avviso"), lang.L("Annullare l'avviso {{.Codice}}? La posizione debitoria sarà invalidata su pagoPA e l'avviso non sarà più pagabile.",
+		map[string]any{"Codice": pagopa.FormattaCodiceAvviso(a.CodiceAvviso)}), func() {
+		x.AnnullaAvviso.Disable()
+		op := u.Core.Operatore()
+		u.appIO().bg.Go(func() func() {
+			err := u.Core.Avvisi.Annulla(u.ctx, op, a.IUV)
+			return func() {
+				if err != nil {
+					x.AnnullaAvviso.Enable()
+					setEsito(x.Esito, widgets.ErrorText(err), widget.DangerImportance)
+					return
+				}
+				setEsito(x.Esito, lang.L("Avviso annullato su pagoPA."), widget.SuccessImportance)
+				s.Panel.Reload()
+			}
+		})
+	})
+}
+
+// servizioPagamentiIO is the App IO service a payment message of that
+// amount goes out through: the first active one whose own limit allows
+// it; nil if none.
+func (u *UI) servizioPagamentiIO(centesimi int64) *flussi.Servizio {
+	svs, err := u.Core.Flussi.Servizi(u.ctx)
+	if err != nil {
+		return nil
+	}
+	for _, sv := range svs {
+		if sv.ImportoMassimo == 0 || sv.ImportoMassimo >= centesimi {
+			return &sv
+		}
+	}
+	return nil
+}
+
+// inviaAvvisoIO offers the notice on App IO too: the citizen's
+// reachability first, then a confirmation, then the message.
+func (u *UI) inviaAvvisoIO(x *avvisoDetail) {
+	a := x.d.Avviso
+	sv := u.servizioPagamentiIO(a.Centesimi)
+	if sv == nil {
+		return
+	}
+	x.InviaIO.Disable()
+	setEsito(x.Esito, lang.L("Verifica su App IO del destinatario…"), widget.MediumImportance)
+	u.appIO().bg.Go(func() func() {
+		ok, motivo, err := u.Core.Flussi.Raggiungibile(u.ctx, *sv, a.CodiceFiscale)
+		return func() {
+			switch {
+			case err != nil:
+				x.InviaIO.Enable()
+				setEsito(x.Esito, widgets.ErrorText(err), widget.DangerImportance)
+			case !ok:
+				setEsito(x.Esito, lang.L("Il cittadino non è raggiungibile su App IO")+": "+motivo, widget.WarningImportance)
+			default:
+				setEsito(x.Esito, "", widget.MediumImportance)
+				x.Conferma = widgets.Confirm(u.Win, lang.L("Invia anche su App IO"),
+					lang.L("{{.Nome}} è raggiungibile su App IO con il servizio «{{.Servizio}}». Inviargli anche il messaggio di pagamento? Potrà pagare dall'app; la PEC o l'e-mail restano come riserva.",
+						map[string]any{"Nome": a.Intestazione, "Servizio": sv.Nome}), func() { u.mandaAvvisoIO(x, *sv) })
+			}
+		}
+	})
+}
+
+func (u *UI) mandaAvvisoIO(x *avvisoDetail, sv flussi.Servizio) {
+	op := u.Core.Operatore()
+	iuv := x.d.Avviso.IUV
+	u.appIO().bg.Go(func() func() {
+		riga, nome, err := u.Core.Avvisi.MessaggioIO(u.ctx, iuv)
+		var n flussi.Notifica
+		if err == nil {
+			n, _, err = u.Core.Flussi.Aggiungi(u.ctx, op, sv, riga, nome)
+		}
+		return func() {
+			if err != nil {
+				x.InviaIO.Enable()
+				setEsito(x.Esito, widgets.ErrorText(err), widget.DangerImportance)
+				return
+			}
+			setEsito(x.Esito, lang.L("Messaggio App IO: {{.Stato}}.", map[string]any{"Stato": n.StatoInvio.Label()}), widget.SuccessImportance)
+		}
+	})
 }
 
 // salvaPDFAvviso prints the notice off the UI goroutine and writes it.
@@ -229,6 +547,26 @@ func (u *UI) aggiornaCruscotto(s *cruscottoScreen) {
 			}
 			setEsito(s.Esito, plurale(n, lang.L("Stati aggiornati da pagoPA: 1 avviso cambiato."),
 				lang.L("Stati aggiornati da pagoPA: {{.N}} avvisi cambiati.", map[string]any{"N": n})), widget.SuccessImportance)
+			s.Panel.Reload()
+		}
+	})
+}
+
+// aggiornaRicevute reads the new PEC receipts now (the background reader
+// does it by itself too), then lists again.
+func (u *UI) aggiornaRicevute(s *cruscottoScreen) {
+	s.Ricevute.Disable()
+	op := u.Core.Operatore()
+	u.appIO().bg.Go(func() func() {
+		n, err := u.Core.Avvisi.AggiornaRicevute(u.ctx, op)
+		return func() {
+			s.Ricevute.Enable()
+			if err != nil {
+				setEsito(s.Esito, lang.L("Lettura delle ricevute non riuscita")+": "+widgets.ErrorText(err), widget.DangerImportance)
+				return
+			}
+			setEsito(s.Esito, plurale(n, lang.L("Ricevute PEC lette: 1 nuova."),
+				lang.L("Ricevute PEC lette: {{.N}} nuove.", map[string]any{"N": n})), widget.SuccessImportance)
 			s.Panel.Reload()
 		}
 	})

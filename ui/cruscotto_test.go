@@ -70,8 +70,9 @@ func TestCruscottoPagamenti(t *testing.T) {
 		t.Fatalf("filtered: %d %v", s.Panel.Total(), row)
 	}
 	s.Panel.OnOpen(row)
-	if s.Dettaglio == nil || s.SalvaPDF == nil {
-		t.Fatal("no detail")
+	u.appIO().bg.Wait()
+	if s.Dettaglio == nil || s.SalvaPDF == nil || s.Detail.SalvaPDF.Disabled() || !s.Detail.Reinvia.Disabled() {
+		t.Fatal("no detail, or its actions do not fit a generated notice never sent")
 	}
 	out := filepath.Join(t.TempDir(), "avviso.pdf")
 	u.salvaPDFAvviso(row[colCruscottoIUV], out)

@@ -34,9 +34,12 @@ func screens() []Screen {
 		{ID: "flussi", Path: []string{amministrazione, appIO}, Title: lang.L("Gestione Flussi"), Role: operatori.RuoloOperatore, View: flussiView, Deep: flussiDeep},
 		{ID: "notifiche", Path: []string{amministrazione, appIO}, Title: lang.L("Archivio Notifiche"), Role: operatori.RuoloOperatore, View: notificheView, Deep: notificheDeep},
 		{ID: "cruscotto", Path: []string{lang.L("Pagamenti")}, Title: lang.L("Cruscotto Pagamenti"), Role: operatori.RuoloOperatore, View: cruscottoView},
+		{ID: "generazione", Path: []string{lang.L("Utility")}, Title: lang.L("Generazione massiva Pagamenti"), Role: operatori.RuoloOperatoreInvio, View: generazioneView},
 		{ID: "ente", Path: []string{impostazioni}, Title: lang.L("Ente"), Role: operatori.RuoloOperatore, View: enteView},
 		{ID: "servizi-io", Path: []string{impostazioni}, Title: lang.L("Servizi App IO"), Role: operatori.RuoloAmministratore, View: serviziIOView},
+		{ID: "caselle", Path: []string{impostazioni}, Title: lang.L("Caselle di posta"), Role: operatori.RuoloAmministratore, View: caselleView},
 		{ID: "tipi-dovuto", Path: []string{impostazioni}, Title: lang.L("Tipi dovuto"), Role: operatori.RuoloAmministratore, View: tipiDovutoView},
+		{ID: "lettere", Path: []string{impostazioni}, Title: lang.L("Lettere di accompagnamento"), Role: operatori.RuoloAmministratore, View: lettereView},
 		{ID: "operatori", Path: []string{impostazioni}, Title: lang.L("Operatori"), Role: operatori.RuoloAmministratore, View: operatoriView},
 		{ID: "database", Path: []string{impostazioni}, Title: lang.L("Database"), Role: operatori.RuoloAmministratore, View: databaseView},
 	}

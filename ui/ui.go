@@ -39,19 +39,21 @@ type UI struct {
 	opts Options
 	ctx  context.Context
 
-	main       *mainWindow
-	loginForm  *loginForm
-	primoAvvio *primoAvvioForm
-	account    *accountForm
-	database   *databaseScreen
-	ente       *enteScreen
-	servizi    *serviziScreen
-	operatori  *operatoriScreen
-	flussi     *flussiScreen
-	notifiche  *notificheScreen
-	appio      *appIOState
-	tipiDovuto *tipiDovutoScreen
-	cruscotto  *cruscottoScreen
+	main        *mainWindow
+	loginForm   *loginForm
+	primoAvvio  *primoAvvioForm
+	account     *accountForm
+	database    *databaseScreen
+	ente        *enteScreen
+	servizi     *serviziScreen
+	operatori   *operatoriScreen
+	flussi      *flussiScreen
+	notifiche   *notificheScreen
+	appio       *appIOState
+	tipiDovuto  *tipiDovutoScreen
+	cruscotto   *cruscottoScreen
+	generazione *generazioneScreen
+	caselle     *caselleScreen
 }
 
 func init() {

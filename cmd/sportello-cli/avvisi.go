@@ -14,6 +14,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/google/uuid"
+
 	"github.com/sportello/sportello/core/avvisi"
 	"github.com/sportello/sportello/core/flussi"
 	"github.com/sportello/sportello/core/pagopa"
@@ -29,6 +31,17 @@ func init() {
 			desc + "se la lista o le opzioni hanno problemi li elenca tutti e non salva nulla" +
 			cmd + "avvisi genera UUID" +
 			desc + "crea e pubblica su GPD la posizione debitoria di ogni riga del lotto; interrompibile, si riprende rieseguendolo" +
+			cmd + "avvisi invia UUID" +
+			desc + "invia ogni avviso generato, con la lettera di accompagnamento, per PEC o e-mail (protocollandolo prima," +
+			desc + "se il lotto lo chiede); interrompibile, si riprende rieseguendolo; non reinvia mai da solo un messaggio" +
+			desc + "dall'esito incerto" +
+			cmd + "avvisi ricevute [--attendi DURATA]" +
+			desc + "legge le ricevute PEC nuove dalla casella e aggiorna lo stato di consegna degli avvisi;" +
+			desc + "con --attendi continua ad ascoltare (IMAP IDLE) per la durata indicata, es. 2m" +
+			cmd + "avvisi reinvia IUV…" +
+			desc + "invia di nuovo gli avvisi indicati (dello stesso lotto), con un nuovo Message-ID" +
+			cmd + "avvisi annulla IUV" +
+			desc + "annulla l'avviso su pagoPA (posizione debitoria invalidata: non è più pagabile)" +
 			cmd + "avvisi stato UUID [--json]" +
 			desc + "il lotto e i suoi avvisi per stato" +
 			cmd + "avvisi pdf IUV|CODICE_AVVISO --out FILE.pdf" +
@@ -44,7 +57,7 @@ func init() {
 
 func runAvvisi(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return exitError{code: 2, msg: "avvisi: indicare importa, genera, stato, pdf, tracciato o verifica"}
+		return exitError{code: 2, msg: "avvisi: indicare importa, genera, invia, ricevute, reinvia, annulla, stato, pdf, tracciato o verifica"}
 	}
 	switch args[0] {
 	case "importa":
@@ -55,6 +68,14 @@ func runAvvisi(ctx context.Context, g globals, args []string, stdout, stderr io.
 		return avvisiPDF(ctx, g, args[1:], stdout, stderr)
 	case "genera":
 		return avvisiGenera(ctx, g, args[1:], stdout, stderr)
+	case "invia":
+		return avvisiInvia(ctx, g, args[1:], stdout, stderr)
+	case "ricevute":
+		return avvisiRicevute(ctx, g, args[1:], stdout, stderr)
+	case "reinvia":
+		return avvisiReinvia(ctx, g, args[1:], stdout, stderr)
+	case "annulla":
+		return avvisiAnnulla(ctx, g, args[1:], stdout, stderr)
 	case "tracciato":
 		return avvisiTracciato(args[1:], stdout, stderr)
 	case "verifica":
@@ -120,6 +141,7 @@ func avvisiImporta(ctx context.Context, g globals, args []string, stdout, stderr
 	spedizione := fs.String("spedizione", "pec", "pec o email")
 	fs.BoolVar(&o.Protocollazione, "protocollo", false, "protocollare ogni avviso in uscita")
 	fs.StringVar(&o.OggettoProtocollo, "oggetto", "", "oggetto del protocollo (se la riga non ha OggettoProt)")
+	lettera := fs.String("lettera", "", "nome del modello di lettera di accompagnamento (Impostazioni → Lettere); se manca, quello predefinito")
 	pos, err := parseArgs(fs, args, "FILE")
 	if err != nil {
 		return err
@@ -142,6 +164,13 @@ func avvisiImporta(ctx context.Context, g globals, args []string, stdout, stderr
 		return err
 	}
 	defer a.Close()
+	if *lettera != "" {
+		m, err := a.Impostazioni.ModelloLettera(ctx, *lettera)
+		if err != nil {
+			return exitError{code: 1, msg: fmt.Sprintf("avvisi importa: lettera %q: %v", *lettera, err)}
+		}
+		o.Lettera = &m
+	}
 	l, lettura, err := a.Avvisi.ImportaLotto(ctx, by, filepath.Base(pos[0]), bufio.NewReader(f), o)
 	var ie *flussi.ErrImport
 	if errors.As(err, &ie) {
@@ -179,9 +208,15 @@ func avvisiStato(ctx context.Context, g globals, args []string, stdout, stderr i
 	if err != nil {
 		return domain("avvisi stato", err)
 	}
+	invio, err := a.DB.ConteggiInvio(ctx, l.ID)
+	if err != nil {
+		return domain("avvisi stato", err)
+	}
+	delete(invio, "")
 	if *asJSON {
 		return json.NewEncoder(stdout).Encode(map[string]any{"uuid": l.UUID, "stato": l.Stato, "file": l.FileOrigine,
-			"totale": l.Totale, "centesimi": l.Centesimi, "scadenza": l.Scadenza, "spedizione": l.Spedizione, "per_stato": conta})
+			"totale": l.Totale, "centesimi": l.Centesimi, "scadenza": l.Scadenza, "spedizione": l.Spedizione, "per_stato": conta,
+			"per_stato_invio": invio})
 	}
 	fmt.Fprintf(stdout, "Lotto      %s\nFile       %s\nStato      %s\nAvvisi     %d\nImporto    %s euro\nScadenza   %s\nSpedizione %s\n\n",
 		l.UUID, l.FileOrigine, l.Stato, l.Totale, pagopa.FormattaImporto(l.Centesimi), l.Scadenza, l.Spedizione)
@@ -191,7 +226,18 @@ func avvisiStato(ctx context.Context, g globals, args []string, stdout, stderr i
 	}
 	sort.Strings(stati)
 	for _, s := range stati {
-		fmt.Fprintf(stdout, "%-12s %d\n", s, conta[s])
+		fmt.Fprintf(stdout, "%-16s %d\n", s, conta[s])
+	}
+	if len(invio) > 0 {
+		fmt.Fprintln(stdout, "\nInvio")
+		stati = stati[:0]
+		for s := range invio {
+			stati = append(stati, s)
+		}
+		sort.Strings(stati)
+		for _, s := range stati {
+			fmt.Fprintf(stdout, "%-16s %d\n", s, invio[s])
+		}
 	}
 	return nil
 }
@@ -246,5 +292,130 @@ func avvisiGenera(ctx context.Context, g globals, args []string, stdout, stderr 
 	if av.Errori > 0 {
 		return exitError{code: 1, msg: "avvisi genera: alcune righe non sono state generate (avvisi stato per i dettagli; rieseguire per riprovare)"}
 	}
+	return nil
+}
+
+func avvisiInvia(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("avvisi invia", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pos, err := parseArgs(fs, args, "UUID")
+	if err != nil {
+		return err
+	}
+	a, by, err := appOperatore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	p := &progresso{ctx: ctx, eng: a.Avvisi.Engine(), w: stderr, kinds: map[uuid.UUID]string{}}
+	runErr := a.Avvisi.Invia(ctx, by, pos[0], p.report)
+	p.flush()
+	return esitoInvio(ctx, a.DB, "avvisi invia", pos[0], runErr, stdout)
+}
+
+// esitoInvio prints a batch's sending states after a send: stdout and exit
+// 0 when every notice left, exit 1 otherwise.
+func esitoInvio(ctx context.Context, db *store.DB, cmd, lottoUUID string, runErr error, stdout io.Writer) error {
+	if runErr != nil && !errors.Is(runErr, context.Canceled) {
+		return domain(cmd, runErr)
+	}
+	l, _, err := db.ConteggiLotto(ctx, lottoUUID)
+	if err != nil {
+		return domain(cmd, err)
+	}
+	conta, err := db.ConteggiInvio(ctx, l.ID)
+	if err != nil {
+		return domain(cmd, err)
+	}
+	delete(conta, "")
+	stati := make([]string, 0, len(conta))
+	for s := range conta {
+		stati = append(stati, fmt.Sprintf("%s %d", strings.ToLower(s), conta[s]))
+	}
+	sort.Strings(stati)
+	line := fmt.Sprintf("lotto %s: %s — %s", l.UUID, l.Stato, strings.Join(stati, ", "))
+	if l.Stato == avvisi.LottoInviato && runErr == nil {
+		fmt.Fprintln(stdout, line)
+		return nil
+	}
+	if runErr != nil {
+		line += "; invio interrotto: rieseguire per riprenderlo"
+	}
+	return exitError{code: 1, msg: line}
+}
+
+func avvisiRicevute(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("avvisi ricevute", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	attendi := fs.Duration("attendi", 0, "resta in ascolto per questa durata, es. 2m")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	a, by, err := appOperatore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	n, err := a.Avvisi.AggiornaRicevute(ctx, by)
+	if err != nil {
+		return domain("avvisi ricevute", err)
+	}
+	if *attendi > 0 {
+		wctx, cancel := context.WithTimeout(ctx, *attendi)
+		defer cancel()
+		lr := a.Avvisi.AvviaLettoreRicevute(by, 30*time.Second, func(k int) {
+			n += k
+			fmt.Fprintf(stderr, "ricevute lette: %d\n", n)
+		})
+		<-wctx.Done()
+		lr.Close()
+		if err, _ := lr.Esito(); err != nil && !errors.Is(err, context.Canceled) {
+			return domain("avvisi ricevute", err)
+		}
+	}
+	fmt.Fprintf(stdout, "ricevute PEC nuove: %d\n", n)
+	return nil
+}
+
+func avvisiReinvia(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("avvisi reinvia", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if err := fs.Parse(args); err != nil {
+		return exitError{code: 2, msg: err.Error()}
+	}
+	if fs.NArg() == 0 {
+		return exitError{code: 2, msg: "avvisi reinvia: indicare almeno un IUV o codice avviso"}
+	}
+	a, by, err := appOperatore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	x, err := a.DB.AvvisoByIUV(ctx, pagopa.NormalizzaCodiceAvviso(fs.Arg(0)))
+	if err != nil {
+		return exitError{code: 1, msg: fmt.Sprintf("avvisi reinvia: avviso %s non trovato", fs.Arg(0))}
+	}
+	p := &progresso{ctx: ctx, eng: a.Avvisi.Engine(), w: stderr, kinds: map[uuid.UUID]string{}}
+	runErr := a.Avvisi.Reinvia(ctx, by, fs.Args(), p.report)
+	p.flush()
+	return esitoInvio(ctx, a.DB, "avvisi reinvia", x.Lotto.UUID, runErr, stdout)
+}
+
+func avvisiAnnulla(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("avvisi annulla", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pos, err := parseArgs(fs, args, "IUV")
+	if err != nil {
+		return err
+	}
+	a, by, err := appOperatore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.Avvisi.Annulla(ctx, by, pos[0]); err != nil {
+		return domain("avvisi annulla", err)
+	}
+	fmt.Fprintf(stdout, "avviso %s annullato su pagoPA\n", pos[0])
 	return nil
 }

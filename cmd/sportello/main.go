@@ -89,6 +89,8 @@ func main() {
 	defer closeCore()
 	// Delivery states of sent notifications follow App IO while the window is open.
 	c.OnClose(c.Flussi.AvviaAggiornatore(time.Minute, 500))
+	// PEC receipts are read as they arrive (IMAP IDLE), at least every minute.
+	c.OnClose(c.Avvisi.AvviaLettoreRicevute(operatori.Operatore{Username: "sistema"}, time.Minute, nil))
 
 	var watchOnce sync.Once
 	opts.OnQuit = func() { watchOnce.Do(func() { go exitIfStuck(closeCore) }) }

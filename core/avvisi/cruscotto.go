@@ -26,3 +26,21 @@ func (s *Service) Avvisi(ctx context.Context, f FiltroAvvisi, offset, limit int)
 func (s *Service) TipiDovuto(ctx context.Context) ([]store.TipoDovuto, error) {
 	return s.DB.TipiDovuto(ctx)
 }
+
+// RigheLotto reads a batch's rows in file order, with their states.
+func (s *Service) RigheLotto(ctx context.Context, lottoUUID string) ([]store.AvvisoLotto, error) {
+	l, _, err := s.DB.ConteggiLotto(ctx, lottoUUID)
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.AvvisiLotto(ctx, l.ID)
+}
+
+// ConteggiInvio counts a batch's notices by sending state ("" : never queued).
+func (s *Service) ConteggiInvio(ctx context.Context, lottoUUID string) (map[string]int, error) {
+	l, _, err := s.DB.ConteggiLotto(ctx, lottoUUID)
+	if err != nil {
+		return nil, err
+	}
+	return s.DB.ConteggiInvio(ctx, l.ID)
+}

@@ -6,21 +6,61 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync"
 	"time"
 	"unicode/utf8"
 
 	"github.com/google/uuid"
 
 	"github.com/sportello/sportello/core/flussi"
+	"github.com/sportello/sportello/core/impostazioni"
+	"github.com/sportello/sportello/core/jobs"
+	"github.com/sportello/sportello/core/lettere"
 	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/pagopa"
+	"github.com/sportello/sportello/core/protocollo"
 	"github.com/sportello/sportello/store"
 )
 
 // Service runs the mass payment batches.
 type Service struct {
-	DB  *store.DB
-	Now func() time.Time // nil: time.Now
+	DB       *store.DB
+	Now      func() time.Time // nil: time.Now
+	Imp      *impostazioni.Service
+	Registro protocollo.Registro // where notices are registered before sending
+
+	eng        *jobs.Engine
+	opt        Opzioni
+	spedizioni sync.Map   // batch UUID → PEC or EMAIL
+	letture    sync.Mutex // one reader of the PEC mailbox at a time
+}
+
+// Opzioni tune sending.
+type Opzioni struct {
+	Concurrency int // SMTP connections in parallel [4]
+	Jobs        jobs.Options
+}
+
+// New builds the service with its own job engine for sending.
+func New(db *store.DB, imp *impostazioni.Service, reg protocollo.Registro, opt Opzioni) *Service {
+	if opt.Concurrency <= 0 {
+		opt.Concurrency = 4
+	}
+	opt.Jobs.Concurrency = opt.Concurrency
+	s := &Service{DB: db, Imp: imp, Registro: reg, opt: opt}
+	s.eng = jobs.New(db, opt.Jobs)
+	s.eng.Record(KindInvio, invioRecorder{s: s})
+	return s
+}
+
+// Engine is the job engine sending runs on.
+func (s *Service) Engine() *jobs.Engine { return s.eng }
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 // Spedizione of a batch's notices.
@@ -41,6 +81,8 @@ type OpzioniLotto struct {
 	Protocollazione   bool
 	OggettoProtocollo string // unless the row has OggettoProt
 	Spedizione        string // PEC or EMAIL
+	// Lettera is the cover letter's template; nil: lettere.ModelloPredefinito.
+	Lettera *lettere.Modello
 }
 
 // Lotto is an imported batch.
@@ -67,6 +109,9 @@ func (s *Service) ImportaLotto(ctx context.Context, by operatori.Operatore, nome
 	lotto := Lotto{UUID: uuid.NewString(), TipoDovutoID: td.ID, Scadenza: o.Scadenza.Format("2006-01-02"),
 		Causale: strings.TrimSpace(o.Causale), Protocollazione: o.Protocollazione, OggettoProtocollo: strings.TrimSpace(o.OggettoProtocollo),
 		Spedizione: o.Spedizione, FileOrigine: nomeFile, Stato: "IMPORTATO"}
+	if o.Lettera != nil {
+		lotto.LetteraOggetto, lotto.LetteraTesto, lotto.LetteraFirma = o.Lettera.Oggetto, o.Lettera.Testo, o.Lettera.Firma
+	}
 	err = s.DB.Write(ctx, by.Username, func(tx *store.Tx) error {
 		base, err := tx.ProssimeBasiIUV(ctx, td.Segregazione, len(l.Righe))
 		if err != nil {
@@ -105,13 +150,9 @@ func (s *Service) validaOpzioni(ctx context.Context, o OpzioniLotto, righe []Rig
 	case !td.Attivo:
 		add("Tipo dovuto", fmt.Sprintf("«%s» non è attivo", td.Codice))
 	}
-	now := time.Now
-	if s.Now != nil {
-		now = s.Now
-	}
 	if o.Scadenza.IsZero() {
 		add("Scadenza", "obbligatoria")
-	} else if y, m, d := now().Date(); o.Scadenza.Before(time.Date(y, m, d, 0, 0, 0, 0, o.Scadenza.Location())) {
+	} else if y, m, d := s.now().Date(); o.Scadenza.Before(time.Date(y, m, d, 0, 0, 0, 0, o.Scadenza.Location())) {
 		add("Scadenza", "è già passata")
 	}
 	if o.Spedizione != PEC && o.Spedizione != Email {
@@ -133,6 +174,11 @@ func (s *Service) validaOpzioni(ctx context.Context, o OpzioniLotto, righe []Rig
 				add("Oggetto del protocollo", fmt.Sprintf("obbligatorio: la riga %d non ha OggettoProt", r.Numero))
 				break
 			}
+		}
+	}
+	if o.Lettera != nil {
+		if err := lettere.Valida(*o.Lettera); err != nil {
+			add("Lettera di accompagnamento", err.Error())
 		}
 	}
 	return td, errs

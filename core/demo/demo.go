@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/sportello/sportello/core"
+	"github.com/sportello/sportello/core/impostazioni"
 	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/sandbox"
 	"github.com/sportello/sportello/core/secrets"
@@ -126,6 +127,9 @@ func seed(ctx context.Context, a *core.App, sb *sandbox.Sandbox) error {
 			return err
 		}
 	}
+	if err := syncCaselle(ctx, a, admin, sb); err != nil {
+		return err
+	}
 	if primo {
 		for _, t := range TipiDovuto {
 			if _, err := a.Impostazioni.SalvaTipoDovuto(ctx, admin, t); err != nil {
@@ -187,3 +191,44 @@ func syncServizi(ctx context.Context, a *core.App, admin operatori.Operatore, sb
 	}
 	return nil
 }
+
+// syncCaselle points the ente's PEC and e-mail mailboxes at this run's
+// sandbox provider (its ports change at every start; its CA and the
+// passwords do not).
+func syncCaselle(ctx context.Context, a *core.App, admin operatori.Operatore, sb *sandbox.Sandbox) error {
+	cred := sb.PECCredentials()
+	for _, c := range cred.Caselle {
+		var tipo string
+		switch c.Indirizzo {
+		case CasellaPEC:
+			tipo = impostazioni.CasellaPEC
+		case CasellaEmail:
+			tipo = impostazioni.CasellaEmail
+		default:
+			continue
+		}
+		attuale, err := a.Impostazioni.Casella(ctx, tipo)
+		if err != nil {
+			return err
+		}
+		want := store.CasellaPosta{Tipo: tipo, Indirizzo: c.Indirizzo, Utente: c.Indirizzo, SMTPHost: cred.Host, SMTPPorta: cred.SMTPPort,
+			SMTPSicurezza: impostazioni.SicurezzaTLS, CAPEM: cred.CAPEM}
+		if tipo == impostazioni.CasellaPEC {
+			want.IMAPHost, want.IMAPPorta, want.IMAPSicurezza = cred.Host, cred.IMAPPort, impostazioni.SicurezzaTLS
+		}
+		if attuale.Configurata && attuale.Password == c.Password && attuale.SMTPPorta == want.SMTPPorta &&
+			attuale.IMAPPorta == want.IMAPPorta && attuale.CAPEM == want.CAPEM {
+			continue
+		}
+		if err := a.Impostazioni.SalvaCasella(ctx, admin, want, c.Password); err != nil {
+			return fmt.Errorf("casella %s: %w", c.Indirizzo, err)
+		}
+	}
+	return nil
+}
+
+// The ente's mailboxes on the sandbox provider.
+const (
+	CasellaPEC   = "protocollo@pec.comune-demo.it"
+	CasellaEmail = "ufficio.tributi@comune-demo.it"
+)

@@ -7,6 +7,7 @@ import (
 
 	"github.com/sportello/sportello/core/avvisi"
 	"github.com/sportello/sportello/core/flussi"
+	"github.com/sportello/sportello/core/operatori"
 )
 
 func TestDemoSeedsAndSurvivesRestart(t *testing.T) {
@@ -32,6 +33,16 @@ func TestDemoSeedsAndSurvivesRestart(t *testing.T) {
 	}
 	if n, err := a.Avvisi.ContaAvvisi(ctx, avvisi.FiltroAvvisi{Stato: avvisi.StatoGenerato, StatoGPD: "VALID"}); err != nil || n != 24 {
 		t.Fatalf("demo notices generated on GPD: %d %v", n, err)
+	}
+	// ...and sent by PEC, protocolled: the receipts arrive from the sandbox.
+	if n, err := a.Avvisi.ContaAvvisi(ctx, avvisi.FiltroAvvisi{StatoInvio: "NON_INVIATO"}); err != nil || n != 0 {
+		t.Fatalf("demo notices not sent: %d %v", n, err)
+	}
+	if r, err := a.Avvisi.AggiornaRicevute(ctx, operatori.Operatore{Username: "sistema"}); err != nil || r < 24 {
+		t.Fatalf("acceptance receipts of the demo batch: %d %v", r, err)
+	}
+	if n, err := a.Avvisi.ContaAvvisi(ctx, avvisi.FiltroAvvisi{StatoInvio: "ACCETTATO"}); err != nil || n < 20 {
+		t.Fatalf("demo notices accepted by the provider: %d %v", n, err)
 	}
 	// Demo flows: one sent, one ready, one in preparation, plus a single notification.
 	fs, err := a.Flussi.Flussi(ctx, flussi.FiltroFlussi{}, 0, 10)

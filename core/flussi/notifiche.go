@@ -263,3 +263,18 @@ func (s *Service) AggiornaStati(ctx context.Context, every time.Duration, limit 
 	}
 	return done, ctx.Err()
 }
+
+// Raggiungibile answers whether a citizen can receive the service's
+// messages on App IO (from the recent answers when fresh); when not, the
+// reason in Italian.
+func (s *Service) Raggiungibile(ctx context.Context, sv Servizio, cf string) (bool, string, error) {
+	a, err := s.account(ctx, sv.ID)
+	if err != nil {
+		return false, "", err
+	}
+	esito, err := s.profilo(ctx, a, sv.ID, cf)
+	if err != nil {
+		return false, "", err
+	}
+	return esito == esitoRaggiungibile, motivoEsito(esito), nil
+}

@@ -19,6 +19,7 @@ const (
 	FieldSelect
 	FieldDate // typed dd/mm/yyyy, exchanged as yyyy-mm-dd
 	FieldCheck
+	FieldPassword // hidden while typed; an empty one means "unchanged"
 )
 
 // Field is one input of a search filter or of a detail form.
@@ -73,11 +74,14 @@ func newInput(f Field) *input {
 	case FieldCheck:
 		in.check = widget.NewCheck("", nil)
 	default:
-		if f.Kind == FieldMultiline {
+		switch f.Kind {
+		case FieldMultiline:
 			in.entry = widget.NewMultiLineEntry()
 			in.entry.Wrapping = fyne.TextWrapWord
 			in.entry.SetMinRowsVisible(3)
-		} else {
+		case FieldPassword:
+			in.entry = widget.NewPasswordEntry()
+		default:
 			in.entry = widget.NewEntry()
 		}
 		in.entry.SetPlaceHolder(f.Placeholder)

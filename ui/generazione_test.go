@@ -1,0 +1,168 @@
+package ui
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"github.com/sportello/sportello/core/impostazioni"
+	"github.com/sportello/sportello/core/operatori"
+	"github.com/sportello/sportello/core/sandbox"
+	"github.com/sportello/sportello/store"
+)
+
+// configuraPagamenti points the UI's database at a fresh sandbox: ente,
+// GPD, the TRASPORTO tipo dovuto and the ente's PEC mailbox.
+func configuraPagamenti(t *testing.T, u *UI, admin operatori.Operatore) *sandbox.Sandbox {
+	t.Helper()
+	ctx := context.Background()
+	sb, err := sandbox.Start(ctx, "127.0.0.1:0", sandbox.Config{Seed: 2026})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Close() })
+	gpd := sb.GPDCredentials()
+	check := func(err error) {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	check(u.Core.Impostazioni.SalvaEnte(ctx, admin, impostazioni.Ente{Denominazione: "Comune di Vimercate",
+		CodiceFiscale: gpd.OrganizationFiscalCode, CodiceIPA: "c_m052", Indirizzo: "Piazza Unità d'Italia 1, 20871 Vimercate (MB)"}))
+	check(u.Core.Impostazioni.SalvaGPD(ctx, admin, gpd.BaseURL, gpd.Key))
+	_, err = u.Core.Impostazioni.SalvaTipoDovuto(ctx, admin, store.TipoDovuto{Codice: "TRASPORTO", Descrizione: "Trasporto scolastico",
+		Tassonomia: "9/0101108TS/", IBAN: "IT60X0542811101000000123456", Segregazione: 1, Attivo: true})
+	check(err)
+	pec := sb.PECCredentials()
+	for _, c := range pec.Caselle {
+		if c.Indirizzo == "protocollo@pec.comune-demo.it" {
+			check(u.Core.Impostazioni.SalvaCasella(ctx, admin, store.CasellaPosta{Tipo: impostazioni.CasellaPEC, Indirizzo: c.Indirizzo,
+				SMTPHost: pec.Host, SMTPPorta: pec.SMTPPort, SMTPSicurezza: impostazioni.SicurezzaTLS, IMAPHost: pec.Host,
+				IMAPPorta: pec.IMAPPort, IMAPSicurezza: impostazioni.SicurezzaTLS, CAPEM: pec.CAPEM}, c.Password))
+		}
+	}
+	return sb
+}
+
+// Utility → Generazione massiva Pagamenti, the manual's way: the three
+// screens, «Visualizza anteprima» (a problem named by row and column,
+// then the clean list and a row's PDF), «Genera avvisi PagoPA», «Esegui
+// invio massivo» with its confirmation; every notice generated, protocolled
+// and sent once.
+func TestGenerazioneMassiva(t *testing.T) {
+	u := newTestUI(t)
+	admin := createAdmin(t, u)
+	u.Core.SetOperatore(admin)
+	sb := configuraPagamenti(t, u, admin)
+	cf := sandbox.SampleCodes(2026, 3).Enabled
+	dir := t.TempDir()
+	scrivi := func(nome string, righe ...string) string {
+		p := filepath.Join(dir, nome)
+		testo := "Intestazione;CodiceFiscale;Importo;IndirizzoPec;Indirizzo;CAP;Comune;Provincia\n" + strings.Join(righe, "\n") + "\n"
+		if err := os.WriteFile(p, []byte(testo), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	sporco := scrivi("sporco.csv", "Giulia Brambilla;"+cf[0]+";180,00;giulia.brambilla@pec.it;Via Cavour 3;20871;Vimercate;MB",
+		"Marco Colombo;"+cf[1]+";zero;marco.colombo@pec.it;Via Milano 5;20871;Vimercate;MB")
+	pulito := scrivi("pulito.csv", "Giulia Brambilla;"+cf[0]+";180,00;giulia.brambilla@pec.it;Via Cavour 3;20871;Vimercate;MB",
+		"Marco Colombo;"+cf[1]+";220,00;marco.colombo@pec.it;Via Milano 5;20871;Vimercate;MB",
+		"Anna Ferrari;"+cf[2]+";260,00;anna.ferrari@gmail.com;Via Garibaldi 7;20871;Vimercate;MB")
+
+	u.ShowMain()
+	u.Open("generazione")
+	g := u.generazione
+	if g == nil {
+		t.Fatal("wizard not opened")
+	}
+	u.appIO().bg.Wait()
+	if g.Passo != 0 || !g.Genera.Disabled() || !g.InviaTutti.Disabled() {
+		t.Fatalf("start: step %d, buttons enabled", g.Passo)
+	}
+	// Step 1, with protocollazione: step 2 follows, then step 3.
+	test.Type(g.File, sporco)
+	g.Protocollazione.SetSelected("Sì")
+	test.Tap(g.Avanti)
+	if g.Passo != 1 {
+		t.Fatalf("with protocollazione the second step is %d", g.Passo)
+	}
+	test.Type(g.OggettoProtocollo, "Avviso di pagamento trasporto scolastico")
+	test.Tap(g.Avanti)
+	if g.Passo != 2 || !strings.Contains(g.Titolo.Text, "Dati per PagoPA") {
+		t.Fatalf("third step: %d %q", g.Passo, g.Titolo.Text)
+	}
+	g.TipoDovuto.SetSelectedIndex(0)
+	test.Type(g.Scadenza, time.Now().AddDate(0, 2, 0).Format("02/01/2006"))
+	test.Type(g.Causale, "Trasporto scolastico a.s. 2026/27")
+	// A dirty list: the problem by row and column, nothing to generate.
+	test.Tap(g.VisualizzaAnteprima)
+	u.appIO().bg.Wait()
+	if len(g.errori) != 1 || !strings.Contains(g.errori[0].Error(), "riga 3") || !strings.Contains(g.errori[0].Error(), "Importo") ||
+		!g.Genera.Disabled() {
+		t.Fatalf("dirty list: %v, genera enabled %v", g.errori, !g.Genera.Disabled())
+	}
+	// The clean one: every row, and the PDF of one (letter + notice, marked as a preview).
+	g.File.SetText(pulito)
+	test.Tap(g.VisualizzaAnteprima)
+	u.appIO().bg.Wait()
+	if g.numeroRighe() != 3 || g.Genera.Disabled() || !strings.Contains(g.Esito.Text, "3 avvisi per 660,00 euro") {
+		t.Fatalf("clean list: %d rows, %q", g.numeroRighe(), g.Esito.Text)
+	}
+	var aperto string
+	g.OpenPDF = func(path string) error { aperto = path; return nil }
+	g.Righe.Select(widgetCell(1, 0))
+	test.Tap(g.ApriPDF)
+	u.appIO().bg.Wait()
+	pdf, err := os.ReadFile(aperto)
+	if err != nil || !bytes.HasPrefix(pdf, []byte("%PDF-")) || !bytes.Contains(pdf, []byte("FAC-SIMILE")) || !bytes.Contains(pdf, []byte("Marco Colombo")) {
+		t.Fatalf("preview PDF %q: %v", aperto, err)
+	}
+	// Genera: positions on GPD, the codes in the table.
+	test.Tap(g.Genera)
+	u.appIO().bg.Wait()
+	if g.lotto == "" || len(g.stato) != 3 || g.InviaTutti.Disabled() {
+		t.Fatalf("after Genera: batch %q, %d rows", g.lotto, len(g.stato))
+	}
+	for _, r := range g.stato {
+		if r.Stato != "GENERATO" || r.StatoGPD != "VALID" {
+			t.Fatalf("row %d: %s %s %s", r.Riga, r.Stato, r.StatoGPD, r.Errore)
+		}
+	}
+	if !strings.Contains(g.Esito.Text, "Avvisi generati: 3 di 3") {
+		t.Fatalf("esito: %q", g.Esito.Text)
+	}
+	// Esegui invio massivo: asked first, then sent once each.
+	test.Tap(g.InviaTutti)
+	if g.Conferma == nil || !strings.Contains(g.Conferma.Message.Text, "Inviare 3 avvisi per PEC") ||
+		!strings.Contains(g.Conferma.Message.Text, "protocollato") {
+		t.Fatalf("confirmation: %+v", g.Conferma)
+	}
+	test.Tap(g.Conferma.Si)
+	u.appIO().bg.Wait()
+	if st := sb.Stats().PEC; st.Inviati != 3 || st.DuplicatiMessageID != 0 || st.Duplicati != 0 {
+		t.Fatalf("sandbox: %+v", st)
+	}
+	for _, r := range g.stato {
+		if r.Invio.Stato != store.InvioInviato {
+			t.Fatalf("row %d: %+v", r.Riga, r.Invio)
+		}
+	}
+	if !strings.Contains(g.Esito.Text, "Inviato 3") {
+		t.Fatalf("esito: %q", g.Esito.Text)
+	}
+	if got := fmt.Sprint(g.cella(widgetCell(0, 7))); got != "Inviato" {
+		t.Fatalf("sending column: %q", got)
+	}
+}
+
+func widgetCell(row, col int) widget.TableCellID { return widget.TableCellID{Row: row, Col: col} }
