@@ -17,6 +17,7 @@ import (
 
 	"github.com/sportello/sportello/core/avvisi"
 	"github.com/sportello/sportello/core/flussi"
+	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/pagopa"
 	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/ui/widgets"
@@ -273,7 +274,7 @@ func (u *UI) mostraDettaglioAvviso(s *cruscottoScreen, d avvisi.Dettaglio) {
 	}
 	x.Invio = widget.NewForm()
 	for _, f := range [][2]string{
-		{lang.L("Spedizione"), spedizioneLabel(l.Spedizione) + " → " + a.IndirizzoPec}, {lang.L("Stato invio"), statoInvio},
+		{lang.L("Spedizione"), spedizioneLabel(l.Spedizione) + ": " + a.IndirizzoPec}, {lang.L("Stato invio"), statoInvio},
 		{lang.L("Inviato il"), dataOra(a.Invio.InviatoIl)}, {lang.L("Consegnato il"), dataOra(a.Invio.ConsegnatoIl)},
 		{lang.L("Protocollo"), protocollo}, {"Message-ID", a.Invio.MessageID},
 	} {
@@ -334,7 +335,8 @@ func (u *UI) mostraDettaglioAvviso(s *cruscottoScreen, d avvisi.Dettaglio) {
 	setEnabled(x.SalvaPDF, generato)
 	setEnabled(x.LetteraAvviso, generato)
 	setEnabled(x.Reinvia, generato && a.Invio.Stato != "" && a.Invio.Stato != store.InvioDaInviare && a.Invio.Stato != store.InvioInCorso)
-	setEnabled(x.AnnullaAvviso, generato && (a.StatoGPD == pagopa.StatoValida || a.StatoGPD == pagopa.StatoBozza))
+	setEnabled(x.AnnullaAvviso, generato && (a.StatoGPD == pagopa.StatoValida || a.StatoGPD == pagopa.StatoBozza) &&
+		u.Core.Operatore().Ruolo.Almeno(operatori.RuoloSupervisore))
 	setEnabled(x.InviaIO, generato && a.StatoGPD == pagopa.StatoValida && len(a.CodiceFiscale) == 16 && u.servizioPagamentiIO(a.Centesimi) != nil)
 
 	tabs := container.NewAppTabs(
@@ -421,8 +423,8 @@ func (u *UI) reinviaAvviso(s *cruscottoScreen, x *avvisoDetail) {
 					setEsito(x.Esito, widgets.ErrorText(err), widget.DangerImportance)
 					return
 				}
-				setEsito(x.Esito, lang.L("Avviso inviato di nuovo: le ricevute aggiorneranno lo stato."), widget.SuccessImportance)
 				s.Panel.Reload()
+				u.riapriDettaglio(s, x, lang.L("Avviso inviato di nuovo: le ricevute aggiorneranno lo stato."))
 			}
 		})
 	})
@@ -442,10 +444,28 @@ func (u *UI) annullaAvviso(s *cruscottoScreen, x *avvisoDetail) {
 					setEsito(x.Esito, widgets.ErrorText(err), widget.DangerImportance)
 					return
 				}
-				setEsito(x.Esito, lang.L("Avviso annullato su pagoPA."), widget.SuccessImportance)
 				s.Panel.Reload()
+				u.riapriDettaglio(s, x, lang.L("Avviso annullato su pagoPA."))
 			}
 		})
+	})
+}
+
+// riapriDettaglio shows the notice's detail again, read afresh, with the
+// outcome of the action just done.
+func (u *UI) riapriDettaglio(s *cruscottoScreen, x *avvisoDetail, esito string) {
+	iuv := x.d.Avviso.IUV
+	u.appIO().bg.Go(func() func() {
+		d, err := u.Core.Avvisi.Dettaglio(u.ctx, iuv)
+		return func() {
+			if err != nil {
+				setEsito(x.Esito, esito, widget.SuccessImportance)
+				return
+			}
+			x.Dialog.Hide()
+			u.mostraDettaglioAvviso(s, d)
+			setEsito(s.Detail.Esito, esito, widget.SuccessImportance)
+		}
 	})
 }
 
@@ -569,5 +589,24 @@ func (u *UI) aggiornaRicevute(s *cruscottoScreen) {
 				lang.L("Ricevute PEC lette: {{.N}} nuove.", map[string]any{"N": n})), widget.SuccessImportance)
 			s.Panel.Reload()
 		}
+	})
+}
+
+// cruscottoDeep opens, from the command line, the detail of the most
+// recent notice sent ("dettaglio"): for screenshots and support.
+func cruscottoDeep(u *UI, arg string) {
+	if arg != "dettaglio" {
+		return
+	}
+	s := u.cruscotto
+	u.appIO().bg.Go(func() func() {
+		rs, err := u.Core.Avvisi.Avvisi(u.ctx, avvisi.FiltroAvvisi{StatoInvio: store.InvioConsegnato}, 0, 1)
+		if err != nil || len(rs) == 0 {
+			if rs, err = u.Core.Avvisi.Avvisi(u.ctx, avvisi.FiltroAvvisi{}, 0, 1); err != nil || len(rs) == 0 {
+				return nil
+			}
+		}
+		iuv := rs[0].IUV
+		return func() { u.showAvvisoCruscotto(s, []string{colCruscottoIUV: iuv}) }
 	})
 }

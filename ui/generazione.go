@@ -191,7 +191,7 @@ func generazioneView(u *UI) fyne.CanvasObject {
 				widget.NewLabel(lang.L("Scadenza standard")+" *"), g.Scadenza,
 				widget.NewLabel(lang.L("Causale standard")), g.Causale,
 				widget.NewLabel(lang.L("Lettera di accompagnamento")), g.Lettera),
-			nota(lang.L("La causale vale per le righe senza CausaleBollettino. La tipologia di pagamento (Impostazioni → Tipi dovuto) dà IBAN, tassonomia e codice di segregazione; la lettera di accompagnamento si sceglie tra i modelli di Impostazioni → Lettere di accompagnamento."))),
+			nota(lang.L("La causale vale per le righe senza CausaleBollettino. La tipologia di pagamento (Impostazioni › Tipi dovuto) dà IBAN, tassonomia e codice di segregazione; la lettera di accompagnamento si sceglie tra i modelli di Impostazioni › Lettere di accompagnamento."))),
 	}
 	g.stack = container.NewStack(g.pagine...)
 
@@ -232,6 +232,7 @@ func generazioneView(u *UI) fyne.CanvasObject {
 	for i, c := range colonneGenerazione() {
 		g.Righe.SetColumnWidth(i, c.Width)
 	}
+	g.Righe.SetColumnWidth(-1, 56) // the row numbers of the file, up to 50.000
 	g.Righe.OnSelected = func(id widget.TableCellID) {
 		g.selezione = id.Row
 		setEnabled(g.ApriPDF, true)
@@ -248,7 +249,7 @@ func generazioneView(u *UI) fyne.CanvasObject {
 		nil, nil, container.NewVScroll(g.stack))
 	right := container.NewBorder(g.Esito, nil, nil, nil, g.Risultato)
 	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(right))
-	split.Offset = 0.42
+	split.Offset = 0.4
 	g.View = split
 	g.vaiA(0)
 	g.inputChanged()
@@ -263,12 +264,13 @@ func nota(s string) *widget.Label {
 	return l
 }
 
+// colonneGenerazione: the states first, so that they show without scrolling.
 func colonneGenerazione() []widgets.Column {
 	return []widgets.Column{
-		{Title: lang.L("Intestazione"), Width: 170}, {Title: lang.L("Codice fiscale / P. IVA"), Width: 150},
-		{Title: lang.L("Importo"), Width: 80}, {Title: lang.L("Indirizzo PEC / e-mail"), Width: 200},
-		{Title: lang.L("Causale"), Width: 160}, {Title: lang.L("Codice avviso"), Width: 170},
-		{Title: lang.L("Generazione"), Width: 100}, {Title: lang.L("Invio"), Width: 110},
+		{Title: lang.L("Intestazione"), Width: 160}, {Title: lang.L("Importo"), Width: 75},
+		{Title: lang.L("Codice avviso"), Width: 190}, {Title: lang.L("Generazione"), Width: 95}, {Title: lang.L("Invio"), Width: 105},
+		{Title: lang.L("Codice fiscale / P. IVA"), Width: 150}, {Title: lang.L("Indirizzo PEC / e-mail"), Width: 200},
+		{Title: lang.L("Causale"), Width: 200},
 	}
 }
 
@@ -289,30 +291,30 @@ func (g *generazioneScreen) cella(id widget.TableCellID) string {
 	case 0:
 		return r.Intestazione
 	case 1:
-		return r.Debitore()
-	case 2:
 		return pagopa.FormattaImporto(r.Centesimi)
-	case 3:
-		return r.IndirizzoPec
-	case 4:
-		if r.Causale != "" {
-			return r.Causale
-		}
-		return strings.TrimSpace(g.Causale.Text)
-	case 5:
+	case 2:
 		if generato {
 			return pagopa.FormattaCodiceAvviso(st.CodiceAvviso)
 		}
 		return lang.L("(alla generazione)")
-	case 6:
+	case 3:
 		if generato {
 			return statoAvvisoLabel(st.Stato)
 		}
 		return lang.L("Da generare")
-	case 7:
+	case 4:
 		if generato {
 			return statoInvioLabel(st.Invio.Stato)
 		}
+	case 5:
+		return r.Debitore()
+	case 6:
+		return r.IndirizzoPec
+	case 7:
+		if r.Causale != "" {
+			return r.Causale
+		}
+		return strings.TrimSpace(g.Causale.Text)
 	}
 	return ""
 }
@@ -329,8 +331,9 @@ func (g *generazioneScreen) vaiA(passo int) {
 	}
 	titoli := []string{lang.L("Dati per l'invio massivo"), lang.L("Dati per la protocollazione"), lang.L("Dati per PagoPA")}
 	g.Titolo.SetText(lang.L("Passo {{.N}} di 3", map[string]any{"N": passo + 1}) + " — " + titoli[passo])
-	setEnabled(g.Indietro, passo > 0)
-	setEnabled(g.Avanti, passo < 2)
+	// Hidden, not disabled: the theme keeps disabled text dark for read-only forms.
+	setVisible(g.Indietro, passo > 0)
+	setVisible(g.Avanti, passo < 2)
 }
 
 func (g *generazioneScreen) protocollare() bool { return g.Protocollazione.Selected == lang.L("Sì") }
@@ -484,12 +487,26 @@ func (u *UI) apriPDFRiga(g *generazioneScreen) {
 		if err == nil {
 			err = os.WriteFile(path, buf.Bytes(), 0o600)
 		}
+		var aprire error
 		if err == nil {
-			err = g.OpenPDF(path)
+			aprire = g.OpenPDF(path)
 		}
 		return func() {
-			if err != nil {
+			switch {
+			case err != nil:
 				widgets.ShowError(u.Win, err)
+			case aprire != nil: // no PDF viewer on this computer: the file can still be saved
+				g.Conferma = widgets.Confirm(u.Win, lang.L("Apri PDF della riga"),
+					lang.L("Il PDF non si apre con il programma predefinito ({{.Motivo}}). Salvarlo in un file?",
+						map[string]any{"Motivo": aprire.Error()}), func() {
+						g.ChooseSave(nome, func(dest string) {
+							if err := os.WriteFile(dest, buf.Bytes(), 0o644); err != nil {
+								widgets.ShowError(u.Win, err)
+								return
+							}
+							setEsito(g.Esito, lang.L("PDF salvato")+": "+dest, widget.SuccessImportance)
+						})
+					})
 			}
 		}
 	})
@@ -745,24 +762,38 @@ func (u *UI) offriRipresaAvvisi(g *generazioneScreen) {
 		l := lotti[0]
 		return func() {
 			var msg string
-			if l.Stato == avvisi.LottoInInvio {
+			switch l.Stato {
+			case avvisi.LottoInInvio:
 				msg = lang.L("L'invio del lotto «{{.File}}» ({{.N}} avvisi) si è interrotto. Riprenderlo adesso? Gli avvisi già spediti non saranno inviati di nuovo.",
 					map[string]any{"File": l.FileOrigine, "N": widgets.FormatInt(l.Totale)})
-			} else {
+			case "IMPORTATO":
 				msg = lang.L("La generazione del lotto «{{.File}}» ({{.N}} avvisi) si è interrotta. Riprenderla adesso? Nessuna riga avrà un secondo avviso.",
+					map[string]any{"File": l.FileOrigine, "N": widgets.FormatInt(l.Totale)})
+			default:
+				msg = lang.L("Il lotto «{{.File}}» ({{.N}} avvisi) è generato ma non ancora inviato. Aprirlo per l'invio?",
 					map[string]any{"File": l.FileOrigine, "N": widgets.FormatInt(l.Totale)})
 			}
 			g.Conferma = widgets.Confirm(u.Win, lang.L("Lotti da riprendere"), msg, func() {
 				g.lotto = l.UUID
+				if l.Spedizione == avvisi.Email {
+					g.Spedizione.SetSelected(spedizioneEmail)
+				}
+				if l.Protocollazione {
+					g.Protocollazione.SetSelected(lang.L("Sì"))
+				}
+				g.lotto = l.UUID // the radios' callbacks must not forget it
 				if righe, err := u.righeLotto(l.UUID); err == nil {
 					g.mostraLotto(righe)
 				}
 				g.inputChanged()
-				if l.Stato == avvisi.LottoInInvio {
+				switch l.Stato {
+				case avvisi.LottoInInvio:
 					u.inviaAvvisi(g, l.UUID)
-					return
+				case "IMPORTATO":
+					u.generaAvvisi(g)
+				default:
+					u.esitoGenerazione(g)
 				}
-				u.generaAvvisi(g)
 			})
 		}
 	})

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"github.com/sportello/sportello/core/avvisi"
 	"github.com/sportello/sportello/core/impostazioni"
 	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/sandbox"
@@ -86,7 +87,7 @@ func TestGenerazioneMassiva(t *testing.T) {
 		t.Fatal("wizard not opened")
 	}
 	u.appIO().bg.Wait()
-	if g.Passo != 0 || !g.Genera.Disabled() || !g.InviaTutti.Disabled() {
+	if g.Passo != 0 || g.Indietro.Visible() || !g.Avanti.Visible() || !g.Genera.Disabled() || !g.InviaTutti.Disabled() {
 		t.Fatalf("start: step %d, buttons enabled", g.Passo)
 	}
 	// Step 1, with protocollazione: step 2 follows, then step 3.
@@ -98,7 +99,7 @@ func TestGenerazioneMassiva(t *testing.T) {
 	}
 	test.Type(g.OggettoProtocollo, "Avviso di pagamento trasporto scolastico")
 	test.Tap(g.Avanti)
-	if g.Passo != 2 || !strings.Contains(g.Titolo.Text, "Dati per PagoPA") {
+	if g.Passo != 2 || !strings.Contains(g.Titolo.Text, "Dati per PagoPA") || g.Avanti.Visible() {
 		t.Fatalf("third step: %d %q", g.Passo, g.Titolo.Text)
 	}
 	g.TipoDovuto.SetSelectedIndex(0)
@@ -160,9 +161,47 @@ func TestGenerazioneMassiva(t *testing.T) {
 	if !strings.Contains(g.Esito.Text, "Inviato 3") {
 		t.Fatalf("esito: %q", g.Esito.Text)
 	}
-	if got := fmt.Sprint(g.cella(widgetCell(0, 7))); got != "Inviato" {
+	if got := fmt.Sprint(g.cella(widgetCell(0, 4))); got != "Inviato" {
 		t.Fatalf("sending column: %q", got)
 	}
 }
 
 func widgetCell(row, col int) widget.TableCellID { return widget.TableCellID{Row: row, Col: col} }
+
+// A batch generated and not sent is offered again when the wizard opens
+// (the clerk closed Sportello in between): SI loads it, ready to send.
+func TestGenerazioneRiprendeLotto(t *testing.T) {
+	u := newTestUI(t)
+	admin := createAdmin(t, u)
+	u.Core.SetOperatore(admin)
+	configuraPagamenti(t, u, admin)
+	ctx := context.Background()
+	cf := sandbox.SampleCodes(2026, 2).Enabled
+	csv := "Intestazione;CodiceFiscale;Importo;IndirizzoPec\nGiulia Brambilla;" + cf[0] + ";180,00;giulia.brambilla@pec.it\n" +
+		"Marco Colombo;" + cf[1] + ";220,00;marco.colombo@gmail.com\n"
+	l, _, err := u.Core.Avvisi.ImportaLotto(ctx, admin, "iscritti.csv", strings.NewReader(csv), avvisi.OpzioniLotto{TipoDovuto: "TRASPORTO",
+		Scadenza: time.Now().AddDate(0, 2, 0), Causale: "Trasporto scolastico", Spedizione: avvisi.PEC, Protocollazione: true,
+		OggettoProtocollo: "Avviso di pagamento"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.Core.Avvisi.Genera(ctx, admin, u.Core.Impostazioni, l.UUID, nil); err != nil {
+		t.Fatal(err)
+	}
+	u.ShowMain()
+	u.Open("generazione")
+	g := u.generazione
+	u.appIO().bg.Wait()
+	if g.Conferma == nil || !strings.Contains(g.Conferma.Message.Text, "«iscritti.csv» (2 avvisi) è generato ma non ancora inviato") {
+		t.Fatalf("offer: %+v", g.Conferma)
+	}
+	test.Tap(g.Conferma.Si)
+	u.appIO().bg.Wait()
+	if g.lotto != l.UUID || g.numeroRighe() != 2 || g.InviaTutti.Disabled() || !g.protocollare() {
+		t.Fatalf("loaded: %q %d rows, send enabled %v", g.lotto, g.numeroRighe(), !g.InviaTutti.Disabled())
+	}
+	test.Tap(g.InviaTutti)
+	if g.Conferma == nil || !strings.Contains(g.Conferma.Message.Text, "Inviare 2 avvisi per PEC") {
+		t.Fatalf("confirmation: %+v", g.Conferma)
+	}
+}

@@ -33,7 +33,7 @@ func screens() []Screen {
 		{ID: "account", Path: []string{sportello}, Title: lang.L("Il mio account"), Role: operatori.RuoloOperatore, View: accountView},
 		{ID: "flussi", Path: []string{amministrazione, appIO}, Title: lang.L("Gestione Flussi"), Role: operatori.RuoloOperatore, View: flussiView, Deep: flussiDeep},
 		{ID: "notifiche", Path: []string{amministrazione, appIO}, Title: lang.L("Archivio Notifiche"), Role: operatori.RuoloOperatore, View: notificheView, Deep: notificheDeep},
-		{ID: "cruscotto", Path: []string{lang.L("Pagamenti")}, Title: lang.L("Cruscotto Pagamenti"), Role: operatori.RuoloOperatore, View: cruscottoView},
+		{ID: "cruscotto", Path: []string{lang.L("Pagamenti")}, Title: lang.L("Cruscotto Pagamenti"), Role: operatori.RuoloOperatore, View: cruscottoView, Deep: cruscottoDeep},
 		{ID: "generazione", Path: []string{lang.L("Utility")}, Title: lang.L("Generazione massiva Pagamenti"), Role: operatori.RuoloOperatoreInvio, View: generazioneView},
 		{ID: "ente", Path: []string{impostazioni}, Title: lang.L("Ente"), Role: operatori.RuoloOperatore, View: enteView},
 		{ID: "servizi-io", Path: []string{impostazioni}, Title: lang.L("Servizi App IO"), Role: operatori.RuoloAmministratore, View: serviziIOView},

@@ -17,6 +17,7 @@ import (
 	"github.com/google/uuid"
 
 	"github.com/sportello/sportello/core/avvisi"
+	"github.com/sportello/sportello/core/demo"
 	"github.com/sportello/sportello/core/flussi"
 	"github.com/sportello/sportello/core/pagopa"
 	"github.com/sportello/sportello/store"
@@ -48,6 +49,9 @@ func init() {
 			desc + "l'avviso di pagamento pagoPA di una riga di un lotto, in PDF" +
 			cmd + "avvisi tracciato --out FILE.xlsx" +
 			desc + "il modello della lista per la generazione massiva di avvisi pagoPA, con due righe di esempio" +
+			cmd + "avvisi esempio --righe N --out FILE.xlsx [--seme S]" +
+			desc + "una lista realistica di N avvisi (famiglie di Vimercate, qualche azienda, indirizzi PEC ed e-mail)," +
+			desc + "per provare la generazione massiva con la sandbox" +
 			cmd + "avvisi verifica FILE" +
 			desc + "controlla una lista (.xlsx o .csv) riga per riga senza salvare nulla: elenca ogni problema" +
 			desc + "(\"riga N, colonna X: motivo\") ed esce con 1 se ce n'è almeno uno",
@@ -57,7 +61,7 @@ func init() {
 
 func runAvvisi(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return exitError{code: 2, msg: "avvisi: indicare importa, genera, invia, ricevute, reinvia, annulla, stato, pdf, tracciato o verifica"}
+		return exitError{code: 2, msg: "avvisi: indicare importa, genera, invia, ricevute, reinvia, annulla, stato, pdf, tracciato, esempio o verifica"}
 	}
 	switch args[0] {
 	case "importa":
@@ -80,6 +84,8 @@ func runAvvisi(ctx context.Context, g globals, args []string, stdout, stderr io.
 		return avvisiTracciato(args[1:], stdout, stderr)
 	case "verifica":
 		return avvisiVerifica(args[1:], stdout, stderr)
+	case "esempio":
+		return avvisiEsempio(args[1:], stdout, stderr)
 	}
 	return exitError{code: 2, msg: fmt.Sprintf("avvisi: sottocomando %q sconosciuto", args[0])}
 }
@@ -417,5 +423,24 @@ func avvisiAnnulla(ctx context.Context, g globals, args []string, stdout, stderr
 		return domain("avvisi annulla", err)
 	}
 	fmt.Fprintf(stdout, "avviso %s annullato su pagoPA\n", pos[0])
+	return nil
+}
+
+func avvisiEsempio(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("avvisi esempio", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	n := fs.Int("righe", 1000, "numero di righe")
+	out := fs.String("out", "", "file .xlsx di destinazione")
+	seme := fs.Int64("seme", demo.Seed, "seme: lo stesso seme dà la stessa lista")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if *out == "" || *n <= 0 || *n > avvisi.MaxRighe {
+		return exitError{code: 2, msg: fmt.Sprintf("avvisi esempio: indicare --out FILE.xlsx e --righe tra 1 e %d", avvisi.MaxRighe)}
+	}
+	if err := scriviFile(*out, func(w io.Writer) error { return demo.ListaAvvisi(w, *n, *seme) }); err != nil {
+		return domain("avvisi esempio", err)
+	}
+	fmt.Fprintf(stdout, "lista di %d avvisi scritta in %s\n", *n, *out)
 	return nil
 }

@@ -116,3 +116,10 @@ func givenNameCode(s string) string {
 	}
 	return (c + v + "XXX")[:3]
 }
+
+// GeneraPartitaIVA builds a valid partita IVA from a 7-digit serial
+// number and a 3-digit office code (1-100): for demo and test data.
+func GeneraPartitaIVA(matricola, ufficio int) string {
+	first10 := fmt.Sprintf("%07d%03d", matricola%10_000_000, 1+(ufficio-1+100)%100)
+	return first10 + string(checkDigit11(first10))
+}

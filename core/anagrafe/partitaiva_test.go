@@ -122,3 +122,17 @@ func checkErr(t *testing.T, fn, in string, err error, motivo Motivo, msg string)
 		t.Errorf("%s(%q)\n got %q\nwant %q", fn, in, err.Error(), msg)
 	}
 }
+
+func TestGeneraPartitaIVA(t *testing.T) {
+	seen := map[string]bool{}
+	for i := range 500 {
+		p := GeneraPartitaIVA(1234000+i*37, i)
+		if err := ValidaPartitaIVA(p); err != nil || len(p) != 11 {
+			t.Fatalf("%s: %v", p, err)
+		}
+		seen[p] = true
+	}
+	if len(seen) != 500 {
+		t.Fatalf("only %d distinct numbers", len(seen))
+	}
+}

@@ -67,8 +67,15 @@ func protocolloAnteprima(o OpzioniLotto, oggi time.Time) protocolloStampato {
 	return protocolloStampato{Etichetta: "(assegnato all'invio)", Data: oggi}
 }
 
-// DaRiprendere are the batches an interrupted session left half done:
-// generation not finished, or sending under way.
+// DaRiprendere are the batches left half done, oldest first: generation
+// not finished, generated but never sent, or sending under way.
 func (s *Service) DaRiprendere(ctx context.Context) ([]Lotto, error) {
-	return s.DB.LottiInStato(ctx, "IMPORTATO", LottoInInvio)
+	ls, err := s.DB.LottiInStato(ctx, "IMPORTATO", "GENERATO", "GENERATO_CON_ERRORI", LottoInInvio)
+	out := ls[:0]
+	for _, l := range ls {
+		if l.JobInvio == "" || l.Stato == LottoInInvio || l.Stato == "IMPORTATO" {
+			out = append(out, l)
+		}
+	}
+	return out, err
 }

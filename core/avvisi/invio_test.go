@@ -263,3 +263,32 @@ func TestInviaGuasti(t *testing.T) {
 		t.Fatalf("wrong password: %v", err)
 	}
 }
+
+// One reading files every receipt waiting in the mailbox, however many
+// pages the IMAP reader takes to fetch them.
+func TestAggiornaRicevuteLeggeTutto(t *testing.T) {
+	ctx := context.Background()
+	a := nuovoAmbiente(t, sandbox.Config{Seed: 11})
+	cf := sandbox.SampleCodes(11, 80).Enabled
+	righe := make([][3]string, 80)
+	for i := range righe {
+		righe[i] = [3]string{fmt.Sprintf("Cittadino %d", i), cf[i], fmt.Sprintf("cittadino.%d@pec.it", i)}
+	}
+	l := a.lotto(t, false, righe...)
+	must(t, a.s.Invia(ctx, a.admin, l.UUID, nil))
+	for a.sb.Stats().PEC.InAttesa > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	n, err := a.s.AggiornaRicevute(ctx, a.admin)
+	if err != nil || n != 160 {
+		t.Fatalf("receipts filed in one reading: %d %v", n, err)
+	}
+	for _, r := range a.statiInvio(t, l) {
+		if r.Invio.Stato != store.InvioConsegnato {
+			t.Fatalf("%s: %s", r.IndirizzoPec, r.Invio.Stato)
+		}
+	}
+	if n, err := a.s.AggiornaRicevute(ctx, a.admin); err != nil || n != 0 {
+		t.Fatalf("second reading: %d %v", n, err)
+	}
+}

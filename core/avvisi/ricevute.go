@@ -56,13 +56,36 @@ func (s *Service) leggiRicevute(ctx context.Context, by operatori.Operatore, l *
 	if err != nil {
 		return 0, err
 	}
-	msgs, nuovaValidity, err := l.Nuovi(ctx, ultimo, validity)
-	if err != nil {
-		return 0, fmt.Errorf("lettura della casella PEC %s: %w", casella, err)
+	salvate := 0
+	// Nuovi returns at most a batch (pec.LottoPredefinito) of messages:
+	// read on from the last one until none is left.
+	for {
+		msgs, nuovaValidity, err := l.Nuovi(ctx, ultimo, validity)
+		if err != nil {
+			return salvate, fmt.Errorf("lettura della casella PEC %s: %w", casella, err)
+		}
+		if nuovaValidity != validity {
+			ultimo = 0
+		}
+		if len(msgs) == 0 {
+			if nuovaValidity != validity {
+				err = s.DB.Write(ctx, by.Username, func(tx *store.Tx) error { return tx.SaveLetturaPEC(ctx, casella, nuovaValidity, ultimo) })
+			}
+			return salvate, err
+		}
+		n, err := s.salvaRicevute(ctx, by, casella, nuovaValidity, &ultimo, msgs)
+		salvate += n
+		if err != nil {
+			return salvate, err
+		}
+		validity = nuovaValidity
 	}
-	if nuovaValidity != validity {
-		ultimo = 0
-	}
+}
+
+// salvaRicevute stores the receipts among msgs, moves the notices they are
+// about and records *ultimo, the last message read, in the same transactions.
+func (s *Service) salvaRicevute(ctx context.Context, by operatori.Operatore, casella string, validity uint32, ultimo *uint32,
+	msgs []pec.MessaggioIMAP) (int, error) {
 	salvate := 0
 	for len(msgs) > 0 {
 		n := min(len(msgs), 200)
@@ -70,7 +93,7 @@ func (s *Service) leggiRicevute(ctx context.Context, by operatori.Operatore, l *
 		msgs = msgs[n:]
 		err := s.DB.Write(ctx, by.Username, func(tx *store.Tx) error {
 			for _, m := range batch {
-				ultimo = max(ultimo, m.UID)
+				*ultimo = max(*ultimo, m.UID)
 				r, err := pec.LeggiRicevuta(m.Raw)
 				if errors.Is(err, pec.ErrNonRicevuta) {
 					continue // a citizen's reply or other mail: not ours to file
@@ -80,12 +103,15 @@ func (s *Service) leggiRicevute(ctx context.Context, by operatori.Operatore, l *
 					continue
 				}
 				sum := sha256.Sum256(m.Raw)
-				nuova, err := tx.InsertRicevuta(ctx, store.RicevutaPEC{Casella: casella, UIDValidity: nuovaValidity, UID: m.UID,
+				nuova, err := tx.InsertRicevuta(ctx, store.RicevutaPEC{Casella: casella, UIDValidity: validity, UID: m.UID,
 					Tipo: r.Tipo, Riferimento: r.Riferimento, Destinatario: r.Destinatario, Errore: r.Errore,
 					ErroreEsteso: r.ErroreEsteso, Oggetto: r.Oggetto, Identificativo: r.Identificativo, Data: r.Data,
 					SHA256: hex.EncodeToString(sum[:]), EML: m.Raw})
-				if err != nil || !nuova {
+				if err != nil {
 					return err
+				}
+				if !nuova {
+					continue // filed already by another reader of the mailbox (another Sportello)
 				}
 				salvate++
 				if stato := statoDaRicevuta[r.Tipo]; stato != "" {
@@ -98,16 +124,13 @@ func (s *Service) leggiRicevute(ctx context.Context, by operatori.Operatore, l *
 					}
 				}
 			}
-			return tx.SaveLetturaPEC(ctx, casella, nuovaValidity, ultimo)
+			return tx.SaveLetturaPEC(ctx, casella, validity, *ultimo)
 		})
 		if err != nil {
 			return salvate, err
 		}
 	}
-	if len(msgs) == 0 && nuovaValidity != validity {
-		err = s.DB.Write(ctx, by.Username, func(tx *store.Tx) error { return tx.SaveLetturaPEC(ctx, casella, nuovaValidity, ultimo) })
-	}
-	return salvate, err
+	return salvate, nil
 }
 
 // Ricevute lists the PEC receipts of every send of a notice, oldest first.

@@ -1,8 +1,10 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"net/http"
+	"strings"
 	"testing"
 
 	"github.com/sportello/sportello/core/avvisi"
@@ -100,5 +102,29 @@ func TestDemoSeedsAndSurvivesRestart(t *testing.T) {
 		if resp.StatusCode == http.StatusUnauthorized || resp.StatusCode == http.StatusForbidden {
 			t.Errorf("%s: sandbox refused the stored key (%d)", s.Nome, resp.StatusCode)
 		}
+	}
+}
+
+// The demo list is a clean tracciato: every row passes the importer's checks.
+func TestListaAvvisi(t *testing.T) {
+	var b bytes.Buffer
+	if err := ListaAvvisi(&b, 1000, Seed); err != nil {
+		t.Fatal(err)
+	}
+	l, err := avvisi.Leggi(&b)
+	if err != nil || len(l.Errori) != 0 || len(l.Righe) != 1000 {
+		t.Fatalf("%v, %d rows, errors %v", err, len(l.Righe), l.Errori)
+	}
+	aziende, email := 0, 0
+	for _, r := range l.Righe {
+		if r.PartitaIVA != "" {
+			aziende++
+		}
+		if !strings.Contains(r.IndirizzoPec, "pec") && !strings.Contains(r.IndirizzoPec, "legalmail") {
+			email++
+		}
+	}
+	if aziende < 20 || email < 60 || email > 200 {
+		t.Fatalf("companies %d, ordinary e-mail %d", aziende, email)
 	}
 }
