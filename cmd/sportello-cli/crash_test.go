@@ -28,60 +28,11 @@ func TestCrashResumeFlusso(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and kills it a dozen times")
 	}
-	dir := t.TempDir()
-	bin := filepath.Join(dir, "sportello-cli")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	build.Env = append(os.Environ(), "CGO_ENABLED=0")
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("build: %v\n%s", err, out)
-	}
-
 	// The sandbox, slow enough that a send lasts a few seconds.
-	sb := exec.Command(bin, "sandbox", "--listen", "127.0.0.1:0", "--rate", "off", "--delay", "0", "--seed", "2026",
-		"--faults", "latency=2ms..6ms")
-	stdout, err := sb.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := sb.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { sb.Process.Kill(); sb.Wait() })
-	line, err := bufio.NewReader(stdout).ReadString('\n')
-	if err != nil {
-		t.Fatal(err)
-	}
-	var cred sandbox.Credentials
-	if err := json.Unmarshal([]byte(line), &cred); err != nil {
-		t.Fatal(err)
-	}
+	ce := newCrashEnv(t, "--rate", "off", "--delay", "0", "--seed", "2026", "--faults", "latency=2ms..6ms")
+	cred, must := ce.cred, ce.must
 	svc := cred.Services[0]
 
-	db := filepath.Join(dir, "crash.db")
-	// No session bus: the secret store falls back to its file at once.
-	noKeyring := "DBUS_SESSION_BUS_ADDRESS=unix:path=" + filepath.Join(dir, "no-bus")
-	cli := func(env []string, args ...string) (string, string, int) {
-		cmd := exec.Command(bin, append([]string{"--db", db, "--limite-io", "off"}, args...)...)
-		cmd.Env = append(append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+dir, noKeyring), env...)
-		var o, e bytes.Buffer
-		cmd.Stdout, cmd.Stderr = &o, &e
-		err := cmd.Run()
-		code := 0
-		if ee, ok := err.(*exec.ExitError); ok {
-			code = ee.ExitCode()
-		} else if err != nil {
-			t.Fatal(err)
-		}
-		return o.String(), e.String(), code
-	}
-	must := func(env []string, args ...string) string {
-		t.Helper()
-		o, e, code := cli(env, args...)
-		if code != 0 {
-			t.Fatalf("%v: exit %d\n%s%s", args, code, o, e)
-		}
-		return o
-	}
 	must([]string{"SPORTELLO_PASSWORD=Prova-Crash-2026"}, "operatori", "aggiungi", "--username", "admin",
 		"--nome", "Anna Esposito", "--ruolo", "amministratore")
 	must([]string{"SPORTELLO_API_KEY=" + svc.Key}, "--operatore", "admin", "servizi", "aggiungi", "--nome", svc.Name,
@@ -93,7 +44,7 @@ func TestCrashResumeFlusso(t *testing.T) {
 	for i, cf := range citizens(nil, n) {
 		fmt.Fprintf(&csv, "%s;Comunicazione n. %d del Comune;%s\n", cf, i+1, benchText)
 	}
-	file := filepath.Join(dir, "flusso.csv")
+	file := filepath.Join(ce.dir, "flusso.csv")
 	if err := os.WriteFile(file, []byte(csv.String()), 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -102,15 +53,7 @@ func TestCrashResumeFlusso(t *testing.T) {
 
 	kills, finished := 0, false
 	for round := 0; !finished && round < 60; round++ {
-		cmd := exec.Command(bin, "--db", db, "--limite-io", "off", "--operatore", "admin", "flussi", "invia", id)
-		cmd.Env = append(os.Environ(), "HOME="+dir, "XDG_CONFIG_HOME="+dir, "XDG_DATA_HOME="+dir, noKeyring)
-		var errBuf bytes.Buffer
-		cmd.Stderr = &errBuf
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
+		cmd, done, errBuf := ce.start("--operatore", "admin", "flussi", "invia", id)
 		if kills < 12 {
 			// Kill at a random moment of the send proper (the recipients'
 			// check before it is an idempotent job, tested elsewhere).
@@ -153,15 +96,7 @@ func TestCrashResumeFlusso(t *testing.T) {
 	if err := json.Unmarshal([]byte(must(nil, "flussi", "stato", id, "--json")), &st); err != nil {
 		t.Fatal(err)
 	}
-	resp, err := http.Get(cred.Endpoints.Stats)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	var stats sandbox.Stats
-	if err := json.NewDecoder(resp.Body).Decode(&stats); err != nil {
-		t.Fatal(err)
-	}
+	stats := ce.stats()
 	c := st.PerStato
 	t.Logf("%d kills while sending; flow %s %v; sandbox %d messages, %d duplicates", kills, st.Stato, c, stats.IO.Messages, stats.IO.Duplicates)
 	if stats.IO.Duplicates != 0 {
@@ -180,4 +115,105 @@ func TestCrashResumeFlusso(t *testing.T) {
 	if c["NON_RAGGIUNGIBILE"] == 0 || c["INVIATA"] == 0 {
 		t.Errorf("the population has no mix: %v", c)
 	}
+}
+
+// crashEnv is what the crash tests share: the real CLI binary, a sandbox
+// running as another process and a database in a temporary folder, with no
+// session bus (the secret store falls back to its file at once).
+type crashEnv struct {
+	t            *testing.T
+	dir, bin, db string
+	cred         sandbox.Credentials
+}
+
+// newCrashEnv builds the CLI and starts `sportello-cli sandbox` on a free
+// loopback port with sandboxArgs.
+func newCrashEnv(t *testing.T, sandboxArgs ...string) *crashEnv {
+	t.Helper()
+	c := &crashEnv{t: t, dir: t.TempDir()}
+	c.bin, c.db = filepath.Join(c.dir, "sportello-cli"), filepath.Join(c.dir, "crash.db")
+	build := exec.Command("go", "build", "-o", c.bin, ".")
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("build: %v\n%s", err, out)
+	}
+	sb := exec.Command(c.bin, append([]string{"sandbox", "--listen", "127.0.0.1:0"}, sandboxArgs...)...)
+	stdout, err := sb.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sb.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sb.Process.Kill(); sb.Wait() })
+	line, err := bufio.NewReader(stdout).ReadString('\n')
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal([]byte(line), &c.cred); err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// command is the CLI on the test's database, with env added to its environment.
+func (c *crashEnv) command(env []string, args ...string) *exec.Cmd {
+	cmd := exec.Command(c.bin, append([]string{"--db", c.db, "--limite-io", "off"}, args...)...)
+	cmd.Env = append(append(os.Environ(), "HOME="+c.dir, "XDG_CONFIG_HOME="+c.dir, "XDG_DATA_HOME="+c.dir,
+		"DBUS_SESSION_BUS_ADDRESS=unix:path="+filepath.Join(c.dir, "no-bus")), env...)
+	return cmd
+}
+
+// cli runs the CLI to its end: stdout, stderr and exit status.
+func (c *crashEnv) cli(env []string, args ...string) (string, string, int) {
+	cmd := c.command(env, args...)
+	var o, e bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &o, &e
+	err := cmd.Run()
+	code := 0
+	if ee, ok := err.(*exec.ExitError); ok {
+		code = ee.ExitCode()
+	} else if err != nil {
+		c.t.Fatal(err)
+	}
+	return o.String(), e.String(), code
+}
+
+// must runs the CLI and stops the test unless it exits 0; it returns stdout.
+func (c *crashEnv) must(env []string, args ...string) string {
+	c.t.Helper()
+	o, e, code := c.cli(env, args...)
+	if code != 0 {
+		c.t.Fatalf("%v: exit %d\n%s%s", args, code, o, e)
+	}
+	return o
+}
+
+// start runs the CLI in the background: done receives its end, and then
+// stderr holds what it wrote there.
+func (c *crashEnv) start(args ...string) (cmd *exec.Cmd, done <-chan error, stderr *bytes.Buffer) {
+	cmd = c.command(nil, args...)
+	stderr = new(bytes.Buffer)
+	cmd.Stderr = stderr
+	if err := cmd.Start(); err != nil {
+		c.t.Fatal(err)
+	}
+	ch := make(chan error, 1)
+	go func() { ch <- cmd.Wait() }()
+	return cmd, ch, stderr
+}
+
+// stats reads the sandbox's statistics.
+func (c *crashEnv) stats() sandbox.Stats {
+	c.t.Helper()
+	resp, err := http.Get(c.cred.Endpoints.Stats)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var st sandbox.Stats
+	if err := json.NewDecoder(resp.Body).Decode(&st); err != nil {
+		c.t.Fatal(err)
+	}
+	return st
 }

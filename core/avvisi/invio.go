@@ -155,7 +155,11 @@ func (s *Service) concludiInvio(ctx context.Context, by operatori.Operatore, lot
 }
 
 // invioHandler sends one notice: protocol (if asked), letter, message.
+// Its Recover settles an interrupted send only when a receipt shows it
+// left; otherwise the notice is uncertain, so the engine keeps no more
+// notices in flight than there are connections (jobs.PartialRecover).
 type invioHandler struct {
+	jobs.PartialRecover
 	s        *Service
 	by       operatori.Operatore
 	lotto    store.Lotto

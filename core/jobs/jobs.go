@@ -44,7 +44,9 @@
 // After a crash, the items left in flight are at most the claimed queue
 // (sized to about two flush intervals of calls, at most BatchSize), the calls
 // in progress or waiting for the limiter (Concurrency) and the outcomes not
-// yet committed (at most FlushSize, at most FlushEvery old).
+// yet committed (at most FlushSize, at most FlushEvery old); for a handler
+// whose Recover may answer Uncertain (NoRecover, PartialRecover), at most
+// Concurrency in all.
 //
 // A run holds a lease on its job (renewed at every commit, LeaseTTL long),
 // so two sessions of Sportello on one database never work the same job; Run

@@ -309,6 +309,54 @@ func TestConcurrencyBound(t *testing.T) {
 	}
 }
 
+// partialHandler's Recover finds a call that took effect, never one that
+// did not (a PEC send and its acceptance receipt); each call looks at how
+// many items the database has in flight.
+type partialHandler struct {
+	PartialRecover
+	*remote
+	e        *Engine
+	id       uuid.UUID
+	inFlight int // the most seen
+}
+
+func (*partialHandler) Kind() string { return "test.invio" }
+func (h *partialHandler) Do(ctx context.Context, it Item) (string, error) {
+	j, err := h.e.Status(ctx, h.id)
+	if err != nil {
+		return "", Uncertain(err)
+	}
+	h.mu.Lock()
+	h.inFlight = max(h.inFlight, j.Counts.InFlight)
+	h.mu.Unlock()
+	return h.call(ctx, it.Key)
+}
+func (h *partialHandler) Recover(_ context.Context, it Item) (string, error) {
+	if h.count(it.Key) > 0 {
+		return "id-" + it.Key, nil
+	}
+	return "", Uncertain(errInterrupted)
+}
+
+// A handler whose check may answer Uncertain gets the window of NoRecover:
+// the items claimed but not started, which a crash would leave to its
+// Recover, are never more than Concurrency in all.
+func TestPartialRecoverBoundsItemsInFlight(t *testing.T) {
+	e := New(openDB(t), fastOptions())
+	id := create(t, e, 200)
+	h := &partialHandler{remote: newRemote(), e: e, id: id}
+	h.delay = time.Millisecond
+	if err := e.Run(context.Background(), id, h, nil); err != nil {
+		t.Fatal(err)
+	}
+	if c := status(t, e, id).Counts; c.Done != 200 || h.total != 200 {
+		t.Fatalf("%+v, %d calls", c, h.total)
+	}
+	if h.inFlight > fastOptions().Concurrency {
+		t.Errorf("%d items in flight at once, more than the concurrency %d", h.inFlight, fastOptions().Concurrency)
+	}
+}
+
 // stopAfter calls stop once, from another goroutine, when the remote has
 // answered n calls.
 func stopAfter(rm *remote, n int, stop func()) {

@@ -65,6 +65,7 @@ const (
 	recoverCheck recovery = iota
 	recoverUncertain
 	recoverRequeue
+	recoverPartial
 )
 
 type recoveryMode interface{ recoveryMode() recovery }
@@ -87,6 +88,17 @@ type Idempotent struct{}
 func (Idempotent) Recover(context.Context, Item) (string, error) { return "", ErrNotSent }
 
 func (Idempotent) recoveryMode() recovery { return recoverRequeue }
+
+// PartialRecover is embedded by handlers whose Recover can find that an
+// interrupted call took effect but not always that it did not, and then
+// answers Uncertain (a PEC send: the acceptance receipt proves it left, its
+// absence proves nothing). To such a check an item claimed but never
+// started looks like one cut mid-call, so the engine keeps at most
+// Concurrency items in flight, as for NoRecover: a crash leaves at most that
+// many to the operator. The handler still implements Recover.
+type PartialRecover struct{}
+
+func (PartialRecover) recoveryMode() recovery { return recoverPartial }
 
 func modeOf(h Handler) recovery {
 	if m, ok := h.(recoveryMode); ok {

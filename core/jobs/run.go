@@ -73,8 +73,9 @@ type run struct {
 	inWork      int // tasks sent to workers and not yet back
 	// window, when not 0, caps the items in flight (claimed, being called,
 	// or answered but not committed). Handlers whose interrupted calls
-	// become uncertain get window = Concurrency, so a crash leaves at most
-	// that many uncertain items, whatever the limiter or the batch sizes.
+	// become (NoRecover) or may become (PartialRecover) uncertain get
+	// window = Concurrency, so a crash leaves at most that many uncertain
+	// items, whatever the limiter or the batch sizes.
 	window      int
 	delayed     []task             // checks waiting to be tried again
 	buf         []store.JobOutcome // outcomes not yet committed
@@ -140,7 +141,7 @@ func (e *Engine) Run(ctx context.Context, id uuid.UUID, h Handler, progress func
 	if l, ok := h.(Limited); ok {
 		r.lim = l.Limiter()
 	}
-	if modeOf(h) == recoverUncertain {
+	if m := modeOf(h); m == recoverUncertain || m == recoverPartial {
 		r.window = r.opt.Concurrency
 	}
 	e.mu.Lock()
