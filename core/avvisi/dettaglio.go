@@ -109,7 +109,11 @@ func storia(d Dettaglio, storico []store.AuditEntry) []Evento {
 		}
 		ev = append(ev, Evento{Quando: e.At, Chi: e.Operatore, Cosa: cosa})
 	}
-	sort.SliceStable(ev, func(i, j int) bool { return ev[i].Quando.Before(ev[j].Quando) })
+	// Times are stored to the second: within one, the order above (the
+	// order things happen in) stands.
+	sort.SliceStable(ev, func(i, j int) bool {
+		return ev[i].Quando.Truncate(time.Second).Before(ev[j].Quando.Truncate(time.Second))
+	})
 	return ev
 }
 

@@ -292,3 +292,28 @@ func TestAggiornaRicevuteLeggeTutto(t *testing.T) {
 		t.Fatalf("second reading: %d %v", n, err)
 	}
 }
+
+// The story of a notice tells things in the order they happened, also
+// within one second: imported, protocolled, sent, accepted, delivered.
+func TestStoriaInOrdine(t *testing.T) {
+	ctx := context.Background()
+	a := nuovoAmbiente(t, sandbox.Config{Seed: 5})
+	cf := sandbox.SampleCodes(5, 1).Enabled
+	l := a.lotto(t, true, [3]string{"Giulia Brambilla", cf[0], "giulia.brambilla@pec.it"})
+	must(t, a.s.Invia(ctx, a.admin, l.UUID, nil))
+	for a.sb.Stats().PEC.InAttesa > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	_, err := a.s.AggiornaRicevute(ctx, a.admin)
+	must(t, err)
+	r := a.statiInvio(t, l)["giulia.brambilla@pec.it"]
+	d, err := a.s.Dettaglio(ctx, r.IUV)
+	must(t, err)
+	var got []string
+	for _, e := range d.Storia {
+		got = append(got, strings.Fields(e.Cosa)[0])
+	}
+	if strings.Join(got, " ") != "Importato Protocollato Inviato Ricevuta Ricevuta" {
+		t.Fatalf("story: %v", got)
+	}
+}
