@@ -250,6 +250,8 @@ type FiltroAvvisi struct {
 	Stato        string // DA_GENERARE, GENERATO, ERRORE
 	StatoGPD     string // VALID, PAID, EXPIRED, INVALID…
 	StatoInvio   string // NON_INVIATO for '', or a stato_invio
+	ScadenzaDal  string // YYYY-MM-DD, inclusive
+	ScadenzaAl   string // YYYY-MM-DD, inclusive
 	Debitore     string // fiscal code or partita IVA
 	Codice       string // notice number or IUV, prefix
 	Intestatario string // contains, case-insensitive
@@ -274,6 +276,12 @@ func avvisiWhere(f FiltroAvvisi) *where {
 	}
 	if f.StatoGPD != "" {
 		w.add("a.stato_gpd = ?", f.StatoGPD)
+	}
+	if f.ScadenzaDal != "" {
+		w.add("l.scadenza >= ?", f.ScadenzaDal)
+	}
+	if f.ScadenzaAl != "" {
+		w.add("l.scadenza <= ?", f.ScadenzaAl)
 	}
 	switch f.StatoInvio {
 	case "":

@@ -57,7 +57,8 @@ type cruscottoSource struct {
 
 func (s cruscottoSource) filtro(f widgets.Filter) avvisi.FiltroAvvisi {
 	return avvisi.FiltroAvvisi{TipoDovutoID: idFiltro(s.tipi, f["tipo"]), Stato: statoAvvisoByLabel(f["stato"]),
-		StatoGPD: statoPagoPAByLabel(f["pagopa"]), StatoInvio: statoInvioByLabel(f["invio"]), Debitore: f["debitore"], Codice: f["codice"], Intestatario: f["intestatario"],
+		StatoGPD: statoPagoPAByLabel(f["pagopa"]), StatoInvio: statoInvioByLabel(f["invio"]),
+		ScadenzaDal: f["scadenza_dal"], ScadenzaAl: f["scadenza_al"], Debitore: f["debitore"], Codice: f["codice"], Intestatario: f["intestatario"],
 		LottoUUID: f["lotto"]}
 }
 
@@ -185,6 +186,8 @@ func cruscottoView(u *UI) fyne.CanvasObject {
 			{Key: "codice", Label: lang.L("Codice avviso / IUV")},
 			{Key: "intestatario", Label: lang.L("Intestatario")},
 			{Key: "lotto", Label: lang.L("Lotto")},
+			{Key: "scadenza_dal", Label: lang.L("Scadenza dal"), Kind: widgets.FieldDate},
+			{Key: "scadenza_al", Label: lang.L("Scadenza al"), Kind: widgets.FieldDate},
 		},
 		Columns:    cols,
 		Source:     src,

@@ -61,6 +61,14 @@ func TestCruscottoPagamenti(t *testing.T) {
 	if s.Panel.Total() != 2 {
 		t.Fatalf("notices listed: %d", s.Panel.Total())
 	}
+	// Due by today: none (they fall due in two months).
+	s.Panel.Entries["scadenza_al"].SetText(time.Now().Format("02/01/2006"))
+	s.Panel.Search()
+	s.Panel.Wait()
+	if s.Panel.Total() != 0 {
+		t.Fatalf("due by today: %d", s.Panel.Total())
+	}
+	s.Panel.Entries["scadenza_al"].SetText(time.Now().AddDate(0, 3, 0).Format("02/01/2006"))
 	s.Panel.Entries["debitore"].SetText("02026620969")
 	s.Panel.Search()
 	s.Panel.Wait()

@@ -317,3 +317,34 @@ func TestStoriaInOrdine(t *testing.T) {
 		t.Fatalf("story: %v", got)
 	}
 }
+
+// By ordinary e-mail there are no receipts: a notice the server accepted
+// is delivered, as far as anyone can know.
+func TestInviaEmail(t *testing.T) {
+	ctx := context.Background()
+	a := nuovoAmbiente(t, sandbox.Config{Seed: 3})
+	pec := a.sb.PECCredentials()
+	for _, c := range pec.Caselle {
+		if !c.PEC && strings.HasSuffix(c.Indirizzo, "@comune-demo.it") {
+			must(t, a.imp.SalvaCasella(ctx, a.admin, store.CasellaPosta{Tipo: impostazioni.CasellaEmail, Indirizzo: c.Indirizzo,
+				SMTPHost: pec.Host, SMTPPorta: pec.SMTPPort, SMTPSicurezza: impostazioni.SicurezzaTLS, CAPEM: pec.CAPEM}, c.Password))
+		}
+	}
+	cf := sandbox.SampleCodes(3, 2).Enabled
+	csv := "Intestazione;CodiceFiscale;Importo;IndirizzoPec\nGiulia Brambilla;" + cf[0] + ";180,00;giulia.brambilla@gmail.com\n" +
+		"Marco Colombo;" + cf[1] + ";220,00;marco.colombo@libero.it\n"
+	l, _, err := a.s.ImportaLotto(ctx, a.admin, "email.csv", strings.NewReader(csv), avvisi.OpzioniLotto{TipoDovuto: "TRASPORTO",
+		Scadenza: time.Now().AddDate(0, 1, 0), Causale: "Trasporto scolastico", Spedizione: avvisi.Email})
+	must(t, err)
+	_, err = a.s.Genera(ctx, a.admin, a.imp, l.UUID, nil)
+	must(t, err)
+	must(t, a.s.Invia(ctx, a.admin, l.UUID, nil))
+	for addr, r := range a.statiInvio(t, l) {
+		if r.Invio.Stato != store.InvioConsegnato || r.Invio.ConsegnatoIl.IsZero() {
+			t.Errorf("%s: %+v", addr, r.Invio)
+		}
+	}
+	if st := a.sb.Stats().PEC; st.Inviati != 2 || st.Ricevute["accettazione"] != 0 {
+		t.Fatalf("sandbox: %+v", st)
+	}
+}

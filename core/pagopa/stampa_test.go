@@ -5,8 +5,11 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/png"
 	"io"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"regexp"
 	"runtime"
 	"strings"
@@ -213,5 +216,48 @@ func TestStampaAvvisoRiproducibile(t *testing.T) {
 	}
 	if !bytes.Contains(first, []byte("D:20261201")) {
 		t.Fatal("the PDF does not carry the issue date as its creation date")
+	}
+}
+
+// The QR code of a printed notice, read back from the PDF rendered by
+// poppler as a scanner would see the page, is the pagoPA string.
+func TestQRDalPDF(t *testing.T) {
+	bin, err := exec.LookPath("pdftoppm")
+	if err != nil {
+		t.Skip("pdftoppm (poppler-utils) not installed")
+	}
+	a := avvisoProva()
+	a.ContoPostale = "" // the QR alone on the page: the reader looks for one symbol
+	var buf bytes.Buffer
+	if err := StampaAvviso(&buf, a); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	in := filepath.Join(dir, "avviso.pdf")
+	if err := os.WriteFile(in, buf.Bytes(), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(bin, "-r", "200", "-gray", "-png", "-singlefile", in, filepath.Join(dir, "p")).CombinedOutput(); err != nil {
+		t.Fatalf("%v %s", err, out)
+	}
+	f, err := os.Open(filepath.Join(dir, "p.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := gozxingqr.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := StringaQR(a.CodiceAvviso, a.Ente.CodiceFiscale, a.Centesimi); res.GetText() != want {
+		t.Fatalf("decoded %q, want %q", res.GetText(), want)
 	}
 }
