@@ -69,6 +69,11 @@ func TestGenera(t *testing.T) {
 	if err != nil || av.Fatti != 2 || av.Errori != 0 {
 		t.Fatalf("genera: %+v %v", av, err)
 	}
+	// The block of two was refused (the second row is there already) and
+	// done row by row: the first created, the second read back.
+	if st := sb.Stats().Calls; st["gpd.createMultiplePositions"] != 1 || st["gpd.createPosition"] != 3 {
+		t.Fatalf("calls: %v", st)
+	}
 	creates := sb.Stats().Calls["gpd.createPosition"]
 	for _, r := range righe {
 		p, err := gpd.Leggi(ctx, cred.OrganizationFiscalCode, r.IUPD)

@@ -275,6 +275,9 @@ func TestAggiornaRicevuteLeggeTutto(t *testing.T) {
 		righe[i] = [3]string{fmt.Sprintf("Cittadino %d", i), cf[i], fmt.Sprintf("cittadino.%d@pec.it", i)}
 	}
 	l := a.lotto(t, false, righe...)
+	if c := a.sb.Stats().Calls; c["gpd.createMultiplePositions"] != 1 || c["gpd.createPosition"] != 0 {
+		t.Fatalf("80 positions should be one GPD call: %v", c)
+	}
 	must(t, a.s.Invia(ctx, a.admin, l.UUID, nil))
 	for a.sb.Stats().PEC.InAttesa > 0 {
 		time.Sleep(20 * time.Millisecond)

@@ -113,6 +113,28 @@ func (g *GPD) Crea(ctx context.Context, cfEnte string, p Posizione, pubblica boo
 	return out, err
 }
 
+// MaxPosizioniPerRichiesta is how many positions CreaMolte sends at once.
+const MaxPosizioniPerRichiesta = 100
+
+// CreaMolte creates several positions in one call (API v2,
+// createMultiplePositions): all of them, or none — a 409
+// (ErrPosizioneEsistente) if any IUPD or IUV is already there.
+func (g *GPD) CreaMolte(ctx context.Context, cfEnte string, ps []Posizione, pubblica bool) error {
+	if len(ps) == 0 || len(ps) > MaxPosizioniPerRichiesta {
+		return fmt.Errorf("GPD: da 1 a %d posizioni per richiesta, non %d", MaxPosizioniPerRichiesta, len(ps))
+	}
+	base := strings.TrimRight(g.BaseURL, "/")
+	if !strings.HasSuffix(base, "/v1") {
+		return errors.New("GPD: l'indirizzo configurato non termina con /v1, non si ricava quello della API v2")
+	}
+	g2 := *g
+	g2.BaseURL = strings.TrimSuffix(base, "/v1") + "/v2"
+	q := "?toPublish=" + strconv.FormatBool(pubblica)
+	return g2.do(ctx, http.MethodPost, g2.path(cfEnte)+q, struct {
+		PaymentPositions []Posizione `json:"paymentPositions"`
+	}{ps}, nil)
+}
+
 // Leggi reads a position by its IUPD.
 func (g *GPD) Leggi(ctx context.Context, cfEnte, iupd string) (Posizione, error) {
 	var out Posizione

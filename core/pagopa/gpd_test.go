@@ -3,6 +3,7 @@ package pagopa_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -129,5 +130,47 @@ func TestGPDStatoPersistente(t *testing.T) {
 	other := posizione("SPORTELLO-B2-R3", 21) // same IUV
 	if _, err := g.Crea(ctx, org, other, true); !errors.Is(err, pagopa.ErrPosizioneEsistente) {
 		t.Fatalf("IUV reused after restart: %v", err)
+	}
+}
+
+// Many positions in one call (API v2): all created and published, or —
+// when one is already there, or one is invalid — none.
+func TestGPDCreaMolte(t *testing.T) {
+	g, sb, org := gpdSandbox(t)
+	ctx := context.Background()
+	var ps []pagopa.Posizione
+	for i := range 3 {
+		ps = append(ps, posizione(fmt.Sprintf("MOLTE-%d", i), uint64(500+i)))
+	}
+	if err := g.CreaMolte(ctx, org, ps, true); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range ps {
+		got, err := g.Leggi(ctx, org, p.IUPD)
+		if err != nil || got.Stato != pagopa.StatoValida {
+			t.Fatalf("%s: %+v %v", p.IUPD, got, err)
+		}
+	}
+	if n := sb.Stats().Calls["gpd.createMultiplePositions"]; n != 1 {
+		t.Fatalf("calls: %d", n)
+	}
+	// One already there: 409, and the new one is not created either.
+	nuova := posizione("MOLTE-NUOVA", 600)
+	if err := g.CreaMolte(ctx, org, []pagopa.Posizione{nuova, ps[1]}, true); !errors.Is(err, pagopa.ErrPosizioneEsistente) {
+		t.Fatalf("duplicate: %v", err)
+	}
+	if _, err := g.Leggi(ctx, org, nuova.IUPD); !errors.Is(err, pagopa.ErrPosizioneNonTrovata) {
+		t.Fatalf("a refused block left a position: %v", err)
+	}
+	// One invalid: 400 naming it, none created.
+	bad := posizione("MOLTE-BAD", 601)
+	bad.OpzioniPagamento[0].Trasferimenti[0].Centesimi = 1
+	var ge *pagopa.ErroreGPD
+	if err := g.CreaMolte(ctx, org, []pagopa.Posizione{nuova, bad}, true); !errors.As(err, &ge) || ge.Status != 400 ||
+		!strings.Contains(ge.Dettaglio, "paymentPositions[1]") {
+		t.Fatalf("invalid: %v", err)
+	}
+	if _, err := g.Leggi(ctx, org, nuova.IUPD); !errors.Is(err, pagopa.ErrPosizioneNonTrovata) {
+		t.Fatalf("an invalid block left a position: %v", err)
 	}
 }

@@ -15,7 +15,10 @@ import (
 // gpdBasePath is where the sandbox serves pagoPA's Gestione Posizioni
 // Debitorie (external API v1), the counterpart of
 // https://api.platform.pagopa.it/gpd/debt-positions-service/v1.
-const gpdBasePath = "/gpd/api/v1"
+const (
+	gpdBasePath   = "/gpd/api/v1"
+	gpdBasePathV2 = "/gpd/api/v2" // createMultiplePositions
+)
 
 // GPD is how a client reaches the simulated GPD.
 type GPD struct {
@@ -159,6 +162,15 @@ func (g *gpdSystem) mount(mux *http.ServeMux) {
 				h(w, r)
 			}})
 	}
+	// API v2: createMultiplePositions, all or nothing.
+	g.sb.route(mux, "POST "+gpdBasePathV2+"/organizations/{org}/debtpositions", endpoint{name: "gpd.createMultiplePositions",
+		auth: g.authenticate, handler: func(w http.ResponseWriter, r *http.Request, _ any) {
+			if r.PathValue("org") != g.org {
+				writeProblem(w, newProblem(http.StatusForbidden, "Forbidden", "The subscription key is not enabled for organization "+r.PathValue("org")))
+				return
+			}
+			g.createMultiple(w, r)
+		}})
 	// POST /__sandbox/gpd/paid/{iupd}: the citizen paid (no auth), to demo the dashboard.
 	mux.HandleFunc("POST /__sandbox/gpd/paid/{iupd}", func(w http.ResponseWriter, r *http.Request) {
 		if err := g.Paga(r.PathValue("iupd")); err != nil {
@@ -300,6 +312,77 @@ func (g *gpdSystem) create(w http.ResponseWriter, r *http.Request) {
 	}
 	g.store(&p)
 	writeJSON(w, http.StatusCreated, p)
+}
+
+// maxPositionsPerRequest bounds a createMultiplePositions body, as the
+// real service bounds its requests.
+const maxPositionsPerRequest = 100
+
+// createMultiple is v2's createMultiplePositions: every position valid and
+// new (IUPD and IUV, also within the request), or none is created.
+func (g *gpdSystem) createMultiple(w http.ResponseWriter, r *http.Request) {
+	body, err := readBody(r)
+	if err != nil || len(body) > maxBody*maxPositionsPerRequest {
+		writeProblem(w, newProblem(http.StatusBadRequest, "Bad Request", "request body too large or unreadable"))
+		return
+	}
+	var req struct {
+		PaymentPositions []gpdPosition `json:"paymentPositions"`
+	}
+	if err := json.Unmarshal(body, &req); err != nil {
+		writeProblem(w, newProblem(http.StatusBadRequest, "Bad Request", "malformed JSON: "+err.Error()))
+		return
+	}
+	ps := req.PaymentPositions
+	if len(ps) == 0 || len(ps) > maxPositionsPerRequest {
+		writeProblem(w, newProblem(http.StatusBadRequest, "Bad Request",
+			fmt.Sprintf("paymentPositions must have from 1 to %d items", maxPositionsPerRequest)))
+		return
+	}
+	var errs []string
+	for i := range ps {
+		for _, e := range ps[i].validate() {
+			errs = append(errs, fmt.Sprintf("paymentPositions[%d].%s", i, e))
+		}
+	}
+	if len(errs) > 0 {
+		writeProblem(w, newProblem(http.StatusBadRequest, "Bad Request", strings.Join(errs, "; ")))
+		return
+	}
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	iupds, iuvs := map[string]bool{}, map[string]bool{}
+	for _, p := range ps {
+		if _, dup := g.positions[p.IUPD]; dup || iupds[p.IUPD] {
+			writeProblem(w, newProblem(http.StatusConflict, "Conflict", "Debt Position already exists: iupd "+p.IUPD))
+			return
+		}
+		iupds[p.IUPD] = true
+		for _, o := range p.PaymentOption {
+			if _, dup := g.iuvs[o.IUV]; dup || iuvs[o.IUV] {
+				writeProblem(w, newProblem(http.StatusConflict, "Conflict", "IUV "+o.IUV+" already used"))
+				return
+			}
+			iuvs[o.IUV] = true
+		}
+	}
+	status := "DRAFT"
+	if r.URL.Query().Get("toPublish") == "true" {
+		status = "VALID"
+	}
+	for i := range ps {
+		p := &ps[i]
+		p.Status = status
+		for j := range p.PaymentOption {
+			p.PaymentOption[j].NAV = "3" + p.PaymentOption[j].IUV
+		}
+		if err := g.save(p); err != nil {
+			writeProblem(w, newProblem(http.StatusInternalServerError, "Internal Server Error", err.Error()))
+			return
+		}
+		g.store(p)
+	}
+	w.WriteHeader(http.StatusCreated)
 }
 
 func (g *gpdSystem) get(w http.ResponseWriter, r *http.Request) {
