@@ -68,7 +68,7 @@ func homeView(u *UI) fyne.CanvasObject {
 	}
 
 	if u.Core.Demo {
-		l := widget.NewLabel(lang.L("Modalità dimostrativa: database separato con dati di esempio e sandbox locale che simula App IO e pagoPA (GPD). Nessun messaggio raggiunge cittadini reali e nessun avviso è pagabile."))
+		l := widget.NewLabel(lang.L("Modalità dimostrativa: database separato con dati di esempio e sandbox locale che simula App IO, pagoPA (GPD) e un gestore PEC. Nessun messaggio raggiunge cittadini reali e nessun avviso è pagabile."))
 		l.Wrapping = fyne.TextWrapWord
 		cards = append([]fyne.CanvasObject{widget.NewCard(lang.L("Modalità dimostrativa"), u.Core.SandboxURL, l)}, cards...)
 	}
