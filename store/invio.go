@@ -319,3 +319,13 @@ func scanRicevuta(row interface{ Scan(...any) error }) (RicevutaPEC, error) {
 	r.LettaIl, _ = time.Parse(time.RFC3339, letta)
 	return r, err
 }
+
+// SpedizioneLotto is how a batch goes out: PEC or EMAIL.
+func (tx *Tx) SpedizioneLotto(ctx context.Context, lottoUUID string) (string, error) {
+	var sped string
+	err := tx.QueryRowContext(ctx, `SELECT spedizione FROM avvisi_lotti WHERE uuid = ?`, lottoUUID).Scan(&sped)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", ErrNotFound
+	}
+	return sped, err
+}

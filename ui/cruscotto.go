@@ -539,20 +539,7 @@ func (u *UI) mandaAvvisoIO(x *avvisoDetail, sv flussi.Servizio) {
 
 // salvaPDFAvviso prints the notice off the UI goroutine and writes it.
 func (u *UI) salvaPDFAvviso(iuv, path string) {
-	u.appIO().bg.Go(func() func() {
-		var buf bytes.Buffer
-		err := u.Core.Avvisi.StampaPDF(u.ctx, iuv, &buf)
-		if err == nil {
-			err = os.WriteFile(path, buf.Bytes(), 0o644)
-		}
-		return func() {
-			if err != nil {
-				widgets.ShowError(u.Win, err)
-				return
-			}
-			dialog.ShowInformation(lang.L("Avviso di pagamento"), lang.L("PDF salvato")+": "+path, u.Win)
-		}
-	})
+	u.salvaPDF(path, func(w *bytes.Buffer) error { return u.Core.Avvisi.StampaPDF(u.ctx, iuv, w) })
 }
 
 // aggiornaCruscotto asks GPD where the published notices stand (paid,

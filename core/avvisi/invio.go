@@ -381,8 +381,8 @@ func (r invioRecorder) emailOrdinaria(ctx context.Context, tx *store.Tx, lottoUU
 	if v, ok := r.s.spedizioni.Load(lottoUUID); ok {
 		return v.(string) == Email
 	}
-	var sped string
-	if err := tx.QueryRowContext(ctx, `SELECT spedizione FROM avvisi_lotti WHERE uuid = ?`, lottoUUID).Scan(&sped); err != nil {
+	sped, err := tx.SpedizioneLotto(ctx, lottoUUID)
+	if err != nil {
 		return false
 	}
 	r.s.spedizioni.Store(lottoUUID, sped)
@@ -429,6 +429,5 @@ func (s *Service) VerificaCasella(ctx context.Context, tipo string) error {
 		return err
 	}
 	defer l.Close()
-	_, _, err = l.Nuovi(ctx, ^uint32(0)-1, 0)
-	return err
+	return l.Verifica(ctx)
 }

@@ -196,6 +196,16 @@ func (l *Lettore) Nuovi(ctx context.Context, dopoUID, uidValidity uint32) (msgs 
 	}
 }
 
+// Verifica logs in and opens INBOX, reading nothing: «Verifica connessione».
+func (l *Lettore) Verifica(ctx context.Context) error {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.c != nil {
+		return nil
+	}
+	return l.connect(ctx)
+}
+
 // nuovi reads on the open connection; l.mu held.
 func (l *Lettore) nuovi(ctx context.Context, dopoUID, uidValidity uint32) ([]MessaggioIMAP, error) {
 	c := l.c

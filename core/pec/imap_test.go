@@ -124,6 +124,12 @@ func TestErroriIMAP(t *testing.T) {
 	if !errors.As(err, &ei) || Temporaneo(err) {
 		t.Fatalf("wrong password: %v", err)
 	}
+	if err := lettore(t, cfg).Verifica(context.Background()); !errors.As(err, &ei) {
+		t.Fatalf("Verifica with a wrong password: %v", err)
+	}
+	if err := lettore(t, configIMAP(t, sb, protocollo)).Verifica(context.Background()); err != nil {
+		t.Fatalf("Verifica: %v", err)
+	}
 	cfg = configIMAP(t, sb, protocollo)
 	cfg.Porta = sb.PECCredentials().SubmissionPort // an SMTP server
 	cfg.Timeout = 5 * time.Second
