@@ -68,15 +68,20 @@ func (s *Service) Invia(ctx context.Context, by operatori.Operatore, lottoUUID s
 			return fmt.Errorf("lettura delle ricevute PEC prima dell'invio: %w", err)
 		}
 	}
-	job, err := s.accodaInvio(ctx, by, lotto, casella.Indirizzo)
-	if err != nil {
-		return err
-	}
 	h, err := s.invioHandler(ctx, by, lotto, casella)
 	if err != nil {
 		return err
 	}
 	defer h.close()
+	// A mailbox that refuses the login would fail every row alike: that is
+	// the configuration's error, said once, with nothing queued.
+	if err := h.accedi(ctx); err != nil {
+		return fmt.Errorf("%s %s: %w", etichettaSpedizione(lotto.Spedizione), casella.Indirizzo, err)
+	}
+	job, err := s.accodaInvio(ctx, by, lotto, casella.Indirizzo)
+	if err != nil {
+		return err
+	}
 	runErr := s.eng.Run(ctx, job, h, progress)
 	if errors.Is(runErr, jobs.ErrInUse) {
 		return runErr
@@ -190,6 +195,13 @@ func (s *Service) invioHandler(ctx context.Context, by operatori.Operatore, lott
 		h.mittenti <- m
 	}
 	return h, nil
+}
+
+// accedi logs in with one of the connections, which stays open for the send.
+func (h *invioHandler) accedi(ctx context.Context) error {
+	m := <-h.mittenti
+	defer func() { h.mittenti <- m }()
+	return m.Verifica(ctx)
 }
 
 func (h *invioHandler) close() {

@@ -262,6 +262,15 @@ func TestInviaGuasti(t *testing.T) {
 	if err := a.s.VerificaCasella(ctx, impostazioni.CasellaPEC); err == nil || !strings.Contains(err.Error(), "utente e password") {
 		t.Fatalf("wrong password: %v", err)
 	}
+	// ...and a send says so once, queueing nothing, instead of failing every row.
+	cf2 := sandbox.SampleCodes(8, 1).Enabled
+	l2 := a.lotto(t, false, [3]string{"Luca Galli", cf2[0], "luca.galli@pec.it"})
+	if err := a.s.Invia(ctx, a.admin, l2.UUID, nil); err == nil || !strings.Contains(err.Error(), "utente e password") {
+		t.Fatalf("send with a wrong password: %v", err)
+	}
+	if r := a.statiInvio(t, l2)["luca.galli@pec.it"]; r.Invio.Stato != "" {
+		t.Fatalf("a refused login queued the row: %+v", r.Invio)
+	}
 }
 
 // One reading files every receipt waiting in the mailbox, however many

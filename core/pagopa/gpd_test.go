@@ -174,3 +174,26 @@ func TestGPDCreaMolte(t *testing.T) {
 		t.Fatalf("an invalid block left a position: %v", err)
 	}
 }
+
+// A published position that asked to expire by itself is EXPIRED once
+// its due date has passed; one that did not ask stays payable.
+func TestGPDScadenza(t *testing.T) {
+	g, _, org := gpdSandbox(t)
+	ctx := context.Background()
+	scaduta := posizione("SCADUTA", 700)
+	scaduta.ScadeDaSola = true
+	scaduta.OpzioniPagamento[0].Scadenza = time.Now().Add(-time.Hour)
+	ancora := posizione("ANCORA", 701)
+	ancora.OpzioniPagamento[0].Scadenza = time.Now().Add(-time.Hour)
+	for _, p := range []pagopa.Posizione{scaduta, ancora} {
+		if _, err := g.Crea(ctx, org, p, true); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p, err := g.Leggi(ctx, org, "SCADUTA"); err != nil || p.Stato != pagopa.StatoScaduta {
+		t.Fatalf("expired: %+v %v", p.Stato, err)
+	}
+	if p, err := g.Leggi(ctx, org, "ANCORA"); err != nil || p.Stato != pagopa.StatoValida {
+		t.Fatalf("not switching to expired: %+v %v", p.Stato, err)
+	}
+}

@@ -390,6 +390,7 @@ func (g *gpdSystem) get(w http.ResponseWriter, r *http.Request) {
 	p, ok := g.positions[r.PathValue("iupd")]
 	var out gpdPosition
 	if ok {
+		g.scadi(p)
 		out = *p
 	}
 	g.mu.Unlock()
@@ -398,6 +399,28 @@ func (g *gpdSystem) get(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// scadi turns a published position whose every option is past due into
+// EXPIRED, when it asked to (switchToExpired), as GPD's scheduled job
+// does; g.mu held.
+func (g *gpdSystem) scadi(p *gpdPosition) {
+	if p.Status != "VALID" || p.SwitchToExpired == nil || !*p.SwitchToExpired {
+		return
+	}
+	now := g.sb.now()
+	for _, o := range p.PaymentOption {
+		if o.DueDate == nil || !o.DueDate.Before(now) {
+			return
+		}
+	}
+	next := *p
+	next.Status = "EXPIRED"
+	if err := g.save(&next); err != nil {
+		g.sb.log.Warn("gpd: expiry not journaled", "iupd", p.IUPD, "err", err)
+		return
+	}
+	*p = next
 }
 
 // transition moves a position from one status to another (publish,
