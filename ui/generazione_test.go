@@ -205,3 +205,70 @@ func TestGenerazioneRiprendeLotto(t *testing.T) {
 		t.Fatalf("confirmation: %+v", g.Conferma)
 	}
 }
+
+// The notice's detail after a PEC send: its receipts (saved as they
+// arrived), its protocol, and «Reinvia», which sends a new message.
+func TestDettaglioAvvisoInviato(t *testing.T) {
+	u := newTestUI(t)
+	admin := createAdmin(t, u)
+	u.Core.SetOperatore(admin)
+	sb := configuraPagamenti(t, u, admin)
+	ctx := context.Background()
+	cf := sandbox.SampleCodes(2026, 1).Enabled
+	csv := "Intestazione;CodiceFiscale;Importo;IndirizzoPec\nGiulia Brambilla;" + cf[0] + ";180,00;giulia.brambilla@pec.it\n"
+	l, _, err := u.Core.Avvisi.ImportaLotto(ctx, admin, "uno.csv", strings.NewReader(csv), avvisi.OpzioniLotto{TipoDovuto: "TRASPORTO",
+		Scadenza: time.Now().AddDate(0, 2, 0), Causale: "Trasporto scolastico", Spedizione: avvisi.PEC, Protocollazione: true,
+		OggettoProtocollo: "Avviso di pagamento"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := u.Core.Avvisi.Genera(ctx, admin, u.Core.Impostazioni, l.UUID, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := u.Core.Avvisi.Invia(ctx, admin, l.UUID, nil); err != nil {
+		t.Fatal(err)
+	}
+	for sb.Stats().PEC.InAttesa > 0 {
+		time.Sleep(20 * time.Millisecond)
+	}
+	u.ShowMain()
+	u.Open("cruscotto")
+	s := u.cruscotto
+	s.Panel.Wait()
+	test.Tap(s.Ricevute)
+	u.appIO().bg.Wait()
+	s.Panel.Wait()
+	if !strings.Contains(s.Esito.Text, "Ricevute PEC lette: 2 nuove") {
+		t.Fatalf("receipts: %q", s.Esito.Text)
+	}
+	row, _ := s.Panel.Row(0)
+	if row[colCruscottoInvio] != "Consegnato" {
+		t.Fatalf("row: %v", row)
+	}
+	s.Panel.OnOpen(row)
+	u.appIO().bg.Wait()
+	x := s.Detail
+	if x == nil || x.Ricevute.Length() != 2 || x.d.Protocollo == nil || x.Reinvia.Disabled() {
+		t.Fatalf("detail: %+v", x)
+	}
+	// The delivery receipt, saved as it arrived.
+	x.Ricevute.Select(1)
+	out := filepath.Join(t.TempDir(), "consegna.eml")
+	u.salvaRicevuta(x, x.d.Ricevute[1].ID, out)
+	u.appIO().bg.Wait()
+	if b, err := os.ReadFile(out); err != nil || !bytes.Contains(b, []byte("X-Ricevuta: avvenuta-consegna")) {
+		t.Fatalf("saved receipt: %v", err)
+	}
+	prima := x.d.Avviso.Invio.MessageID
+	test.Tap(x.Reinvia)
+	if x.Conferma == nil {
+		t.Fatal("no confirmation")
+	}
+	test.Tap(x.Conferma.Si)
+	u.appIO().bg.Wait()
+	u.appIO().bg.Wait() // the detail, read again
+	if sb.Stats().PEC.Inviati != 2 || s.Detail == x || s.Detail.d.Avviso.Invio.MessageID == prima ||
+		!strings.Contains(s.Detail.Esito.Text, "inviato di nuovo") {
+		t.Fatalf("re-send: %d sent, esito %q", sb.Stats().PEC.Inviati, s.Detail.Esito.Text)
+	}
+}
