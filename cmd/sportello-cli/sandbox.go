@@ -36,8 +36,11 @@ func runSandbox(ctx context.Context, _ globals, args []string, stdout, stderr io
 	verbose := fs.Bool("v", false, "registra ogni richiesta su stderr")
 	fs.Usage = func() {
 		fmt.Fprintln(stderr, "uso: sportello-cli sandbox [opzioni]")
-		fmt.Fprintln(stderr, "Simula App IO in locale. La prima riga su stdout è un oggetto JSON con indirizzi e credenziali.")
+		fmt.Fprintln(stderr, "Simula in locale App IO, pagoPA (GPD) e un gestore PEC (SMTP e IMAP). La prima riga su stdout è un")
+		fmt.Fprintln(stderr, "oggetto JSON con indirizzi e credenziali (caselle PEC e certificato della CA compresi).")
 		fs.PrintDefaults()
+		fmt.Fprintln(stderr)
+		fmt.Fprintln(stderr, sandbox.PECRules)
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -86,7 +89,9 @@ func runSandbox(ctx context.Context, _ globals, args []string, stdout, stderr io
 	for _, s := range sb.Services() {
 		log.Info("io service", "name", s.Name, "service_id", s.ServiceID, "level", s.FeatureLevel)
 	}
-	log.Info("sandbox ready", "io", sb.IOBaseURL(), "stats", sb.URL()+"/__sandbox/stats")
+	pec := sb.PECCredentials()
+	log.Info("sandbox ready", "io", sb.IOBaseURL(), "gpd", sb.GPDCredentials().BaseURL, "pec_smtp", pec.SMTPPort,
+		"pec_imap", pec.IMAPPort, "stats", sb.URL()+"/__sandbox/stats")
 	<-ctx.Done()
 	return sb.Close()
 }
