@@ -14,6 +14,7 @@ import (
 	"github.com/sportello/sportello/core/impostazioni"
 	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/protocollo"
+	"github.com/sportello/sportello/core/registro"
 	"github.com/sportello/sportello/core/secrets"
 	"github.com/sportello/sportello/store"
 )
@@ -39,6 +40,7 @@ type App struct {
 	Impostazioni *impostazioni.Service
 	Flussi       *flussi.Service
 	Avvisi       *avvisi.Service
+	Registro     *registro.Service // the PEC reseller panel
 	Demo         bool
 	// SandboxURL is the embedded sandbox's address in demo mode.
 	SandboxURL string
@@ -66,6 +68,7 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 		Impostazioni: imp,
 		Flussi:       flussi.New(db, imp, opts.Flussi),
 		Avvisi:       avvisi.New(db, imp, &protocollo.Locale{DB: db, Imp: imp}, opts.Avvisi),
+		Registro:     registro.New(db),
 	}, nil
 }
 
