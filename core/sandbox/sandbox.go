@@ -8,8 +8,10 @@
 //
 //	App IO Services API   {URL}/api/v1/...   (Ocp-Apim-Subscription-Key)
 //	pagoPA GPD            {URL}/gpd/api/v1/...
+//	PEC provider          {URL}/provider/api/v1/...  (Authorization: Bearer)
 //	sandbox control       {URL}/__sandbox/stats, /reset, /faults, /credentials,
-//	                      /pec/faults, /pec/caselle/{indirizzo}
+//	                      /pec/faults, /pec/caselle/{indirizzo},
+//	                      /provider/offline, /provider/change
 //
 // Shared middleware in front of every system route: fault injection,
 // subscription-key authentication, the gateway's per-account rate limit
@@ -21,6 +23,12 @@
 // for the sandbox (in the credentials). A message from a PEC mailbox gets
 // its receipts (accettazione at once; avvenuta or mancata consegna after
 // ProcessingDelay; none for some addresses) as PECRules tells.
+//
+// The same PEC provider's provisioning API for resellers (owners,
+// mailboxes, domains, documents, a feed of changes) activates pending
+// mailboxes after ProviderDelay, can go offline on demand and can change
+// records by itself to produce conflicts with a client's stale versions
+// (ProviderRules).
 package sandbox
 
 import (
@@ -56,8 +64,8 @@ type Config struct {
 	// (read, paid) come at multiples of it. PEC delivery receipts come
 	// after it. 0 = everything immediate.
 	ProcessingDelay time.Duration
-	// StateDir, when set, keeps the messages, the PEC mailboxes and the
-	// PEC provider's CA across restarts.
+	// StateDir, when set, keeps the messages, the PEC mailboxes, the
+	// PEC provider's CA and its provisioning records across restarts.
 	StateDir string
 	// Services are the App IO services; nil means DemoServices(Seed).
 	Services []Service
@@ -67,6 +75,9 @@ type Config struct {
 	// PEC are the simulated PEC provider's mailboxes; nil means DemoPEC(Seed).
 	PEC      []CasellaPEC
 	PECPorts PECPorts
+	// ProviderDelay is how long the simulated PEC provider takes to
+	// activate a mailbox or certify a domain; 0 means ProcessingDelay.
+	ProviderDelay time.Duration
 	// Logger receives request and lifecycle logs; nil means slog.Default().
 	Logger *slog.Logger
 
@@ -91,6 +102,7 @@ type Sandbox struct {
 	io      *ioSystem
 	gpd     *gpdSystem
 	pec     *pecSystem
+	prov    *providerSystem
 	systems []system
 
 	closeOnce sync.Once
@@ -142,7 +154,12 @@ func Start(ctx context.Context, listen string, cfg Config) (*Sandbox, error) {
 		s.io.close()
 		return nil, err
 	}
-	s.systems = []system{s.io, s.gpd}
+	if s.prov, err = newProviderSystem(s); err != nil {
+		s.io.close()
+		s.gpd.close()
+		return nil, err
+	}
+	s.systems = []system{s.io, s.gpd, s.prov}
 
 	ln, err := net.Listen("tcp", listen)
 	if err != nil {
@@ -287,6 +304,7 @@ type Credentials struct {
 	Services    []Service         `json:"services"`
 	GPD         GPD               `json:"gpd"`
 	PEC         PEC               `json:"pec"`
+	Provider    Provider          `json:"provider"`
 	FiscalCodes SampleFiscalCodes `json:"fiscal_codes"`
 }
 
@@ -307,6 +325,7 @@ func (s *Sandbox) Credentials() Credentials {
 		Services:    s.Services(),
 		GPD:         s.GPDCredentials(),
 		PEC:         s.PECCredentials(),
+		Provider:    s.ProviderCredentials(),
 		FiscalCodes: s.samples,
 	}
 }
@@ -405,8 +424,8 @@ func (s *Sandbox) mountControl(mux *http.ServeMux) {
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		pec := s.PECCredentials()
-		fmt.Fprintf(w, "Sportello API sandbox\n\nApp IO:      %s\nGPD:         %s\nPEC:         SMTP %s:%d (TLS), %s:%d (STARTTLS), IMAP %s:%d (TLS)\nStatistics:  %s/__sandbox/stats\nCredentials: %s/__sandbox/credentials\n\n%s\n",
-			s.IOBaseURL(), s.base+gpdBasePath, pec.Host, pec.SMTPPort, pec.Host, pec.SubmissionPort, pec.Host, pec.IMAPPort, s.base, s.base, PECRules)
+		fmt.Fprintf(w, "Sportello API sandbox\n\nApp IO:      %s\nGPD:         %s\nPEC:         SMTP %s:%d (TLS), %s:%d (STARTTLS), IMAP %s:%d (TLS)\nProvider:    %s\nStatistics:  %s/__sandbox/stats\nCredentials: %s/__sandbox/credentials\n\n%s\n\n%s\n",
+			s.IOBaseURL(), s.base+gpdBasePath, pec.Host, pec.SMTPPort, pec.Host, pec.SubmissionPort, pec.Host, pec.IMAPPort, s.base+providerBasePath, s.base, s.base, PECRules, ProviderRules)
 	})
 }
 
