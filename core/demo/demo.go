@@ -131,6 +131,9 @@ func seed(ctx context.Context, a *core.App, sb *sandbox.Sandbox) error {
 		return err
 	}
 	if primo {
+		if err := seedRegistro(ctx, a, admin); err != nil {
+			return err
+		}
 		for _, t := range TipiDovuto {
 			if _, err := a.Impostazioni.SalvaTipoDovuto(ctx, admin, t); err != nil {
 				return err

@@ -10,6 +10,7 @@ import (
 	"github.com/sportello/sportello/core/avvisi"
 	"github.com/sportello/sportello/core/flussi"
 	"github.com/sportello/sportello/core/operatori"
+	"github.com/sportello/sportello/store"
 )
 
 func TestDemoSeedsAndSurvivesRestart(t *testing.T) {
@@ -71,7 +72,7 @@ func TestDemoSeedsAndSurvivesRestart(t *testing.T) {
 	}
 	defer a.Close()
 	list, err := a.DB.Operatori(ctx)
-	if err != nil || len(list) != 1+len(accounts) {
+	if err != nil || len(list) != 1+len(accounts)+len(assistentiDemo) {
 		t.Fatalf("operators after restart: %d %v", len(list), err)
 	}
 	if fs, _ := a.Flussi.Flussi(ctx, flussi.FiltroFlussi{}, 0, 10); len(fs) != len(demoFlussi) {
@@ -126,5 +127,102 @@ func TestListaAvvisi(t *testing.T) {
 	}
 	if aziende < 20 || email < 60 || email > 200 {
 		t.Fatalf("companies %d, ordinary e-mail %d", aziende, email)
+	}
+}
+
+// The reseller panel: every state, an assistant's strict share, nothing added on restart.
+func TestDemoRegistro(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	a, err := Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	riv := a.Operatore()
+	info, err := a.Registro.InfoServizio(ctx, riv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for stato, n := range CaselleDemoPerStato {
+		if info.Caselle[stato] != n {
+			t.Errorf("%s: %d mailboxes, want %d (all: %v)", stato, info.Caselle[stato], n, info.Caselle)
+		}
+	}
+	if info.PacchettiUsati == 0 {
+		t.Error("no mailbox in an agent's package")
+	}
+	nTit, _, err := a.Registro.CercaTitolari(ctx, riv, store.FiltroTitolari{}, 0, 1)
+	if err != nil || nTit != 50 {
+		t.Fatalf("%d owners %v", nTit, err)
+	}
+	_, tutte, err := a.Registro.CercaCaselle(ctx, riv, store.FiltroCaselle{}, 0, 1000)
+	if err != nil || len(tutte) != 100 {
+		t.Fatalf("%d mailboxes %v", len(tutte), err)
+	}
+	perID := map[int64]store.Casella{}
+	for _, c := range tutte {
+		perID[c.ID] = c
+	}
+	for _, as := range assistentiDemo {
+		op, err := a.Operatori.Login(ctx, as.username, Password)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc, err := a.Registro.Accesso(ctx, op)
+		if err != nil || acc.Rivenditore() {
+			t.Fatalf("%s is not an assistant: %v", as.username, err)
+		}
+		_, sue, err := a.Registro.CercaCaselle(ctx, op, store.FiltroCaselle{}, 0, 1000)
+		if err != nil || len(sue) == 0 || len(sue) >= len(tutte) {
+			t.Fatalf("%s sees %d of %d mailboxes: %v", as.username, len(sue), len(tutte), err)
+		}
+		stati := map[string]bool{}
+		for _, c := range sue {
+			if _, ok := perID[c.ID]; !ok || c.AssistenteID != acc.Assistente.ID {
+				t.Fatalf("%s sees %s, not theirs", as.username, c.Indirizzo)
+			}
+			stati[c.Stato] = true
+		}
+		if len(stati) < 3 {
+			t.Errorf("%s's mailboxes are in too few states: %v", as.username, stati)
+		}
+		nSuoi, _, _ := a.Registro.CercaTitolari(ctx, op, store.FiltroTitolari{}, 0, 1)
+		if nSuoi == 0 || nSuoi >= nTit {
+			t.Errorf("%s sees %d of %d owners", as.username, nSuoi, nTit)
+		}
+	}
+	dom, _ := a.Registro.Domini(ctx, riv)
+	certificati := 0
+	for _, d := range dom {
+		if d.Certificato {
+			certificati++
+		}
+	}
+	if len(dom) != len(DominiPEC)+1 || certificati != len(DominiPEC) {
+		t.Errorf("domains %+v", dom)
+	}
+	var csv bytes.Buffer
+	if err := a.Registro.EsportaCaselle(ctx, riv, store.FiltroCaselle{}, &csv); err != nil || strings.Count(csv.String(), "\n") < 101 {
+		t.Fatalf("export: %v\n%s", err, csv.String())
+	}
+	outbox, _ := a.DB.Outbox(ctx, "PENDING", 100000)
+	a.Close()
+
+	a, err = Open(ctx, dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.Close()
+	if n, _, _ := a.Registro.CercaCaselle(ctx, a.Operatore(), store.FiltroCaselle{}, 0, 1); n != len(tutte) {
+		t.Errorf("restart: %d mailboxes, was %d", n, len(tutte))
+	}
+	if n, _, _ := a.Registro.CercaTitolari(ctx, a.Operatore(), store.FiltroTitolari{}, 0, 1); n != nTit {
+		t.Errorf("restart: %d owners, was %d", n, nTit)
+	}
+	if ag, _ := a.Registro.Agenti(ctx, a.Operatore(), store.FiltroAgenti{}); len(ag) != len(agentiDemo) {
+		t.Errorf("restart: %d agents", len(ag))
+	}
+	if o, _ := a.DB.Outbox(ctx, "PENDING", 100000); len(o) != len(outbox) {
+		t.Errorf("restart: outbox %d, was %d", len(o), len(outbox))
 	}
 }

@@ -1,0 +1,181 @@
+package main
+
+// The PEC reseller panel from the command line.
+//
+// pec esporta writes the mailboxes of the current search as CSV (the
+// panel's "Esporta Dati"): columns Casella, Dominio, Stato, Titolare,
+// Codice fiscale, Data inserimento, Data attivazione, Inserita da.
+//
+// pec importa migrates a reseller's mailbox list from the old panel's CSV
+// export (';' or ',' separated, UTF-8, header row; .xlsx accepted too).
+// Columns, by header name, in any order:
+//
+//	Casella;Dominio;CodiceFiscale;Nome;Cognome;RagioneSociale;PartitaIva;Indirizzo;Civico;CAP;
+//	Comune;Provincia;Telefono;Email;Stato;DataAttivazione;Agente[;Tipo]
+//
+// Casella is nome@dominio (or the local part with Dominio); Stato is
+// IN_ATTESA (default), ATTIVA, SOSPESA or CESSATA; DataAttivazione is
+// AAAA-MM-GG or GG/MM/AAAA, required for ATTIVA and SOSPESA; Agente is the
+// ragione sociale or e-mail of an existing agent; RagioneSociale and
+// PartitaIva, optional, are the owner's company; Provincia and CAP are
+// checked against the comune. The whole layout is documented in
+// core/registro/importa.go. Every row is checked first ("riga N, colonna
+// X: motivo", exit status 1, nothing stored); then all are stored in one
+// transaction.
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/sportello/sportello/core/registro"
+	"github.com/sportello/sportello/store"
+)
+
+func init() {
+	const cmd, desc = "\n  ", "\n                               "
+	register(command{
+		name: "pec",
+		usage: "pec esporta --out FILE.csv [--dominio D] [--casella C] [--dal AAAA-MM-GG] [--al AAAA-MM-GG] [--stato S]" +
+			desc + "le caselle PEC della ricerca (data di inserimento dal/al inclusi; stato IN_ATTESA, ATTIVA, SOSPESA," +
+			desc + "CESSATA) in CSV; stampa il numero di righe; un assistente esporta solo le proprie" +
+			cmd + "pec importa FILE.csv" +
+			desc + "migra l'elenco delle caselle dall'esportazione del vecchio pannello; colonne (intestazione, separatore ;):" +
+			desc + "Casella;Dominio;CodiceFiscale;Nome;Cognome;RagioneSociale;PartitaIva;Indirizzo;Civico;CAP;" +
+			desc + "Comune;Provincia;Telefono;Email;Stato;DataAttivazione;Agente[;Tipo]" +
+			desc + "Casella nome@dominio; Stato IN_ATTESA (predefinito), ATTIVA, SOSPESA, CESSATA; DataAttivazione" +
+			desc + "AAAA-MM-GG o GG/MM/AAAA, obbligatoria se ATTIVA o SOSPESA; Agente: ragione sociale o e-mail di un agente;" +
+			desc + "controlla ogni riga (\"riga N, colonna X: motivo\", esce con 1 e non salva nulla), poi salva tutto insieme",
+		run: runPEC,
+	})
+}
+
+func runPEC(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return exitError{code: 2, msg: "pec: indicare esporta o importa"}
+	}
+	switch args[0] {
+	case "esporta":
+		return pecEsporta(ctx, g, args[1:], stdout, stderr)
+	case "importa":
+		return pecImporta(ctx, g, args[1:], stdout, stderr)
+	}
+	return exitError{code: 2, msg: fmt.Sprintf("pec: sottocomando %q sconosciuto", args[0])}
+}
+
+func pecEsporta(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("pec esporta", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	out := fs.String("out", "", "file CSV di destinazione")
+	var fl store.FiltroCaselle
+	fs.StringVar(&fl.Dominio, "dominio", "", "dominio")
+	fs.StringVar(&fl.Casella, "casella", "", "parte dell'indirizzo della casella")
+	dal := fs.String("dal", "", "inserite dal giorno, AAAA-MM-GG")
+	al := fs.String("al", "", "inserite fino al giorno (incluso), AAAA-MM-GG")
+	stato := fs.String("stato", "", "IN_ATTESA, ATTIVA, SOSPESA o CESSATA")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	if *out == "" {
+		return exitError{code: 2, msg: "pec esporta: indicare --out FILE.csv"}
+	}
+	giorno := func(flag, v string) (time.Time, error) {
+		if v == "" {
+			return time.Time{}, nil
+		}
+		t, err := time.ParseInLocation("2006-01-02", v, time.Local)
+		if err != nil {
+			return t, exitError{code: 2, msg: fmt.Sprintf("pec esporta: --%s nel formato AAAA-MM-GG", flag)}
+		}
+		return t, nil
+	}
+	var err error
+	if fl.Dal, err = giorno("dal", *dal); err != nil {
+		return err
+	}
+	if fl.Al, err = giorno("al", *al); err != nil {
+		return err
+	}
+	if !fl.Al.IsZero() {
+		fl.Al = fl.Al.AddDate(0, 0, 1) // --al is inclusive, the filter exclusive
+	}
+	if !fl.Dal.IsZero() && !fl.Al.IsZero() && !fl.Dal.Before(fl.Al) {
+		return exitError{code: 2, msg: "pec esporta: --dal è dopo --al"}
+	}
+	fl.Stato = strings.ToUpper(strings.TrimSpace(*stato))
+	stati := []string{store.CasellaInAttesa, store.CasellaAttiva, store.CasellaSospesa, store.CasellaCessata}
+	if fl.Stato != "" && !slices.Contains(stati, fl.Stato) {
+		return exitError{code: 2, msg: fmt.Sprintf("pec esporta: --stato %q sconosciuto: %s", *stato, strings.Join(stati, ", "))}
+	}
+	a, by, err := appOperatore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	n, _, err := a.Registro.CercaCaselle(ctx, by, fl, 0, 0)
+	if err != nil {
+		return domain("pec esporta", err)
+	}
+	if err := scriviFile(*out, func(w io.Writer) error { return a.Registro.EsportaCaselle(ctx, by, fl, w) }); err != nil {
+		return domain("pec esporta", err)
+	}
+	fmt.Fprintf(stdout, "%d %s in %s\n", n, plural(n, "riga esportata", "righe esportate"), *out)
+	return nil
+}
+
+func pecImporta(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("pec importa", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pos, err := parseArgs(fs, args, "FILE")
+	if err != nil {
+		return err
+	}
+	f, err := os.Open(pos[0])
+	if err != nil {
+		return exitError{code: 1, msg: fmt.Sprintf("pec importa: impossibile leggere %s: %v", pos[0], err)}
+	}
+	defer f.Close()
+	righe, errLettura, err := registro.LeggiImport(f)
+	if err != nil {
+		return exitError{code: 1, msg: fmt.Sprintf("pec importa: %s: %v", filepath.Base(pos[0]), err)}
+	}
+	a, by, err := appOperatore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	non := func(errs []registro.ErroreRiga) error {
+		slices.SortStableFunc(errs, func(a, b registro.ErroreRiga) int { return a.Riga - b.Riga })
+		for _, e := range errs {
+			fmt.Fprintln(stderr, e.Error())
+		}
+		return exitError{code: 1, msg: fmt.Sprintf("pec importa: %s non importato, %d %s da correggere: non è stato salvato nulla",
+			filepath.Base(pos[0]), len(errs), plural(len(errs), "problema", "problemi"))}
+	}
+	if len(errLettura) > 0 {
+		// Rows that could not be read: report them with every other problem, store nothing.
+		var altri []registro.ErroreRiga
+		if len(righe) > 0 {
+			if altri, err = a.Registro.VerificaImport(ctx, by, righe); err != nil {
+				return domain("pec importa", err)
+			}
+		}
+		return non(append(errLettura, altri...))
+	}
+	n, errs, err := a.Registro.Importa(ctx, by, righe)
+	if errors.Is(err, registro.ErrImportNonValido) {
+		return non(errs)
+	}
+	if err != nil {
+		return domain("pec importa", err)
+	}
+	fmt.Fprintf(stdout, "%d %s da %s\n", n, plural(n, "casella importata", "caselle importate"), filepath.Base(pos[0]))
+	return nil
+}
