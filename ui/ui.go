@@ -54,6 +54,10 @@ type UI struct {
 	cruscotto   *cruscottoScreen
 	generazione *generazioneScreen
 	caselle     *caselleScreen
+	pecInfo     *pecInfoScreen
+	pecTitolari *pecTitolariScreen
+	pecDomini   *pecDominiScreen
+	pecAgenti   *pecAgentiScreen
 }
 
 func init() {

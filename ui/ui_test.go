@@ -102,8 +102,8 @@ func TestLoginAndRoleFilteredMenu(t *testing.T) {
 		t.Fatalf("current = %q", u.main.Current)
 	}
 	menu := u.Win.MainMenu()
-	// Sportello, Amministrazione del Sistema (App IO), Pagamenti, Impostazioni (Ente).
-	if menu == nil || len(menu.Items) != 4 {
+	// Sportello, Amministrazione del Sistema (App IO), Pagamenti, Registro PEC, Impostazioni (Ente).
+	if menu == nil || len(menu.Items) != 5 {
 		t.Fatalf("main menu: %+v", menu)
 	}
 }
