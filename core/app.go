@@ -14,6 +14,7 @@ import (
 	"github.com/sportello/sportello/core/impostazioni"
 	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/protocollo"
+	"github.com/sportello/sportello/core/provider"
 	"github.com/sportello/sportello/core/registro"
 	"github.com/sportello/sportello/core/secrets"
 	"github.com/sportello/sportello/store"
@@ -70,6 +71,16 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 		Avvisi:       avvisi.New(db, imp, &protocollo.Locale{DB: db, Imp: imp}, opts.Avvisi),
 		Registro:     registro.New(db),
 	}, nil
+}
+
+// ProviderAdapter is the client of the PEC provider's provisioning API the
+// registro syncs with; ok is false while no provider is configured.
+func (a *App) ProviderAdapter(ctx context.Context) (provider.Adapter, bool, error) {
+	cfg, err := a.Impostazioni.Provider(ctx)
+	if err != nil || !cfg.Configurato {
+		return nil, false, err
+	}
+	return &provider.Client{BaseURL: cfg.URL, Key: cfg.Chiave}, true, nil
 }
 
 // OnClose registers something (an embedded sandbox, a poller) to close with the App.

@@ -52,20 +52,30 @@ func init() {
 			desc + "Comune;Provincia;Telefono;Email;Stato;DataAttivazione;Agente[;Tipo]" +
 			desc + "Casella nome@dominio; Stato IN_ATTESA (predefinito), ATTIVA, SOSPESA, CESSATA; DataAttivazione" +
 			desc + "AAAA-MM-GG o GG/MM/AAAA, obbligatoria se ATTIVA o SOSPESA; Agente: ragione sociale o e-mail di un agente;" +
-			desc + "controlla ogni riga (\"riga N, colonna X: motivo\", esce con 1 e non salva nulla), poi salva tutto insieme",
+			desc + "controlla ogni riga (\"riga N, colonna X: motivo\", esce con 1 e non salva nulla), poi salva tutto insieme" +
+			cmd + "pec configura --url URL" +
+			desc + "l'indirizzo della API di provisioning del gestore PEC; la chiave si legge da SPORTELLO_API_KEY o" +
+			desc + "dallo standard input, mai dagli argomenti" +
+			cmd + "pec sincronizza" +
+			desc + "un giro di sincronizzazione con il gestore: invia le modifiche in coda, riceve attivazioni e modifiche;" +
+			desc + "esce con 1 se il gestore non è raggiungibile o restano conflitti aperti",
 		run: runPEC,
 	})
 }
 
 func runPEC(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return exitError{code: 2, msg: "pec: indicare esporta o importa"}
+		return exitError{code: 2, msg: "pec: indicare esporta, importa, configura o sincronizza"}
 	}
 	switch args[0] {
 	case "esporta":
 		return pecEsporta(ctx, g, args[1:], stdout, stderr)
 	case "importa":
 		return pecImporta(ctx, g, args[1:], stdout, stderr)
+	case "configura":
+		return pecConfigura(ctx, g, args[1:], stdout, stderr)
+	case "sincronizza":
+		return pecSincronizza(ctx, g, args[1:], stdout, stderr)
 	}
 	return exitError{code: 2, msg: fmt.Sprintf("pec: sottocomando %q sconosciuto", args[0])}
 }
@@ -177,5 +187,65 @@ func pecImporta(ctx context.Context, g globals, args []string, stdout, stderr io
 		return domain("pec importa", err)
 	}
 	fmt.Fprintf(stdout, "%d %s da %s\n", n, plural(n, "casella importata", "caselle importate"), filepath.Base(pos[0]))
+	return nil
+}
+
+func pecConfigura(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("pec configura", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	u := fs.String("url", "", "es. https://api.gestore.it/provider/api/v1")
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	key, err := readSecret(envAPIKey, "chiave del gestore PEC")
+	if err != nil {
+		return err
+	}
+	a, by, err := appOperatore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	if err := a.Impostazioni.SalvaProvider(ctx, by, *u, key); err != nil {
+		return domain("pec configura", err)
+	}
+	fmt.Fprintln(stdout, "gestore PEC configurato (chiave salvata nell'archivio delle credenziali)")
+	return nil
+}
+
+func pecSincronizza(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("pec sincronizza", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	if _, err := parseArgs(fs, args); err != nil {
+		return err
+	}
+	a, err := openApp(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	ad, ok, err := a.ProviderAdapter(ctx)
+	if err != nil {
+		return domain("pec sincronizza", err)
+	}
+	if !ok {
+		return exitError{code: 1, msg: "pec sincronizza: gestore PEC non configurato (sportello-cli pec configura --url URL)"}
+	}
+	e, err := a.Registro.Sincronizza(ctx, ad)
+	st, serr := a.Registro.StatoSync(ctx)
+	if serr != nil {
+		return domain("pec sincronizza", serr)
+	}
+	line := fmt.Sprintf("inviate %d, ricevute %d, conflitti nuovi %d, in errore %d; in coda %d, conflitti aperti %d",
+		e.Inviate, e.Ricevute, e.Conflitti, e.Fallite, st.Pendenti, st.Conflitti)
+	switch {
+	case e.Offline:
+		return exitError{code: 1, msg: "pec sincronizza: gestore non raggiungibile, le modifiche restano in coda — " + line}
+	case err != nil:
+		return exitError{code: 1, msg: "pec sincronizza: " + err.Error() + " — " + line}
+	case st.Conflitti > 0:
+		return exitError{code: 1, msg: "pec sincronizza: " + line + " (risolvere i conflitti in Registro PEC › Sincronizzazione)"}
+	}
+	fmt.Fprintln(stdout, line)
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sportello/sportello/core"
 	"github.com/sportello/sportello/core/operatori"
@@ -125,5 +126,29 @@ func TestPECDemoEsporta(t *testing.T) {
 	if err != nil || !strings.HasPrefix(string(b), "\ufeffCasella") && !strings.HasPrefix(string(b), "Casella") ||
 		!strings.Contains(string(b), "SOSPESA") || !strings.Contains(string(b), "CESSATA") {
 		t.Fatalf("demo export %v:\n%.500s", err, b)
+	}
+}
+
+// In demo mode the registro syncs with the sandbox provider with no setup:
+// the demo's changes go out (the gateway's rate may leave some for the
+// next round), and the mailboxes the demo holds as suspended while the
+// provider still has them pending come back as conflicts to resolve.
+func TestPECDemoSincronizza(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"XDG_DATA_HOME": dir, "XDG_CONFIG_HOME": dir}
+	var stderr string
+	for range 3 {
+		var code int
+		code, _, stderr = runCLI(t, env, "--demo", "pec", "sincronizza")
+		if code != 1 {
+			t.Fatalf("exit %d: %s", code, stderr)
+		}
+		if strings.Contains(stderr, "in coda 0,") {
+			break
+		}
+		time.Sleep(5 * time.Second) // the sandbox's rate window
+	}
+	if !strings.Contains(stderr, "in coda 0,") || !strings.Contains(stderr, "conflitti aperti") {
+		t.Fatalf("after the rounds: %s", stderr)
 	}
 }

@@ -89,6 +89,12 @@ func main() {
 	defer closeCore()
 	// Delivery states of sent notifications follow App IO while the window is open.
 	c.OnClose(c.Flussi.AvviaAggiornatore(time.Minute, 500))
+	// The PEC reseller registro syncs with its provider in the background.
+	if a, ok, err := c.ProviderAdapter(ctx); err != nil {
+		slog.Warn("PEC provider configuration unreadable", "err", err)
+	} else if ok {
+		c.OnClose(c.Registro.AvviaSync(a, time.Minute))
+	}
 	// PEC receipts are read as they arrive (IMAP IDLE), at least every minute.
 	c.OnClose(c.Avvisi.AvviaLettoreRicevute(operatori.Operatore{Username: "sistema"}, time.Minute, nil))
 

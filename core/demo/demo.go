@@ -130,6 +130,14 @@ func seed(ctx context.Context, a *core.App, sb *sandbox.Sandbox) error {
 	if err := syncCaselle(ctx, a, admin, sb); err != nil {
 		return err
 	}
+	// The PEC provider too lives in this run's sandbox.
+	if cfg, err := a.Impostazioni.Provider(ctx); err != nil {
+		return err
+	} else if p := sb.ProviderCredentials(); cfg.URL != p.BaseURL || cfg.Chiave != p.Key {
+		if err := a.Impostazioni.SalvaProvider(ctx, admin, p.BaseURL, p.Key); err != nil {
+			return err
+		}
+	}
 	if primo {
 		if err := seedRegistro(ctx, a, admin); err != nil {
 			return err

@@ -10,6 +10,7 @@ import (
 	"github.com/sportello/sportello/core/anagrafe"
 	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/registro"
+	"github.com/sportello/sportello/core/sandbox"
 	"github.com/sportello/sportello/store"
 )
 
@@ -23,7 +24,7 @@ import (
 // as the provider would (Registro.Attiva). Deterministic.
 
 // Domains of the demo reseller.
-var DominiPEC = []string{"pec.vimercate-servizi.it", "legalmail-demo.it", "pec.studiobrianza.it"}
+var DominiPEC = sandbox.ProviderDemoDomains // the same the sandbox provider certifies
 
 // DominioRichiesto is requested but not yet certified.
 const DominioRichiesto = "pec.arcore-professionisti.it"

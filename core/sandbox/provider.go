@@ -40,7 +40,7 @@ const (
 
 // ProviderDemoDomains are the reseller's certified domains of the sandbox
 // provider, present after every start and reset.
-var ProviderDemoDomains = []string{"pec.sportello-demo.it", "legalmail-demo.it", "pec.rivenditore-demo.it"}
+var ProviderDemoDomains = []string{"pec.vimercate-servizi.it", "legalmail-demo.it", "pec.studiobrianza.it"}
 
 // ProviderRules is the simulated provider's behaviour, for the help text.
 const ProviderRules = `PEC provider (provisioning API): an account is created PENDING and becomes ACTIVE after
