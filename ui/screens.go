@@ -38,6 +38,7 @@ func screens() []Screen {
 		{ID: "pec-titolari", Path: []string{lang.L("Registro PEC")}, Title: lang.L("Gestione anagrafica utenti"), Role: operatori.RuoloOperatore, View: pecTitolariView},
 		{ID: "pec-domini", Path: []string{lang.L("Registro PEC")}, Title: lang.L("Gestione domini"), Role: operatori.RuoloOperatore, View: pecDominiView},
 		{ID: "pec-agenti", Path: []string{lang.L("Registro PEC")}, Title: lang.L("Gestione agenti commerciali"), Role: operatori.RuoloOperatore, View: pecAgentiView},
+		{ID: "pec-sync", Path: []string{lang.L("Registro PEC")}, Title: lang.L("Sincronizzazione"), Role: operatori.RuoloOperatore, View: pecSyncView},
 		{ID: "generazione", Path: []string{lang.L("Utility")}, Title: lang.L("Generazione massiva Pagamenti"), Role: operatori.RuoloOperatoreInvio, View: generazioneView},
 		{ID: "ente", Path: []string{impostazioni}, Title: lang.L("Ente"), Role: operatori.RuoloOperatore, View: enteView},
 		{ID: "servizi-io", Path: []string{impostazioni}, Title: lang.L("Servizi App IO"), Role: operatori.RuoloAmministratore, View: serviziIOView},

@@ -58,6 +58,7 @@ type UI struct {
 	pecTitolari *pecTitolariScreen
 	pecDomini   *pecDominiScreen
 	pecAgenti   *pecAgentiScreen
+	pecSync     *pecSyncScreen
 }
 
 func init() {
