@@ -227,7 +227,9 @@ func titolariWhere(amb Ambito, fl FiltroTitolari) *where {
 		w.add(`LOWER(t.nome) LIKE ? ESCAPE '\'`, prefixArg(fl.Nome))
 	}
 	if fl.Cognome != "" {
-		w.add(`LOWER(t.cognome) LIKE ? ESCAPE '\'`, prefixArg(fl.Cognome))
+		// LIKE is case-insensitive (ASCII, as LOWER): on the bare column it
+		// is a range of the COLLATE NOCASE indexes of cognome.
+		w.add(`t.cognome LIKE ? ESCAPE '\'`, prefixArg(fl.Cognome))
 	}
 	if fl.CodiceFiscale != "" {
 		w.add("t.codice_fiscale = ?", strings.ToUpper(strings.TrimSpace(fl.CodiceFiscale)))

@@ -76,13 +76,20 @@ type FiltroCaselle struct {
 	AgenteID   int64
 }
 
-func caselleWhere(amb Ambito, fl FiltroCaselle) *where {
+// caselleWhere is the condition of fl within amb. righe: for a query that
+// reads the rows (not a COUNT), the substring of the address is matched on
+// the index of indirizzo (a full scan of a narrow index, then the matching
+// rows only) rather than on every row of the table.
+func caselleWhere(amb Ambito, fl FiltroCaselle, righe bool) *where {
 	w := &where{}
 	amb.filtra(w, "c.assistente_id")
 	if fl.Dominio != "" {
 		w.add("c.dominio_id = (SELECT id FROM domini WHERE dominio = ?)", strings.ToLower(strings.TrimSpace(fl.Dominio)))
 	}
-	if fl.Casella != "" {
+	if fl.Casella != "" && righe {
+		c, a := amb.cond("assistente_id")
+		w.add(`c.id IN (SELECT id FROM caselle WHERE indirizzo LIKE ? ESCAPE '\'`+c+`)`, append([]any{likeArg(strings.TrimSpace(fl.Casella))}, a...)...)
+	} else if fl.Casella != "" {
 		w.add(`c.indirizzo LIKE ? ESCAPE '\'`, likeArg(strings.TrimSpace(fl.Casella)))
 	}
 	if !fl.Dal.IsZero() {
@@ -105,7 +112,7 @@ func caselleWhere(amb Ambito, fl FiltroCaselle) *where {
 
 // CountCaselle counts the mailboxes matching fl within the scope.
 func (db *DB) CountCaselle(ctx context.Context, amb Ambito, fl FiltroCaselle) (int, error) {
-	w := caselleWhere(amb, fl)
+	w := caselleWhere(amb, fl, false)
 	var n int
 	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM caselle c`+w.String(), w.args...).Scan(&n)
 	return n, err
@@ -113,7 +120,7 @@ func (db *DB) CountCaselle(ctx context.Context, amb Ambito, fl FiltroCaselle) (i
 
 // Caselle pages through the mailboxes matching fl within the scope, newest first.
 func (db *DB) Caselle(ctx context.Context, amb Ambito, fl FiltroCaselle, offset, limit int) ([]Casella, error) {
-	w := caselleWhere(amb, fl)
+	w := caselleWhere(amb, fl, true)
 	return scanAll(scanCasella)(db.r.QueryContext(ctx, `SELECT `+casellaCols+casellaFrom+w.String()+
 		` ORDER BY c.id DESC LIMIT ? OFFSET ?`, append(w.args, limit, offset)...))
 }
@@ -122,7 +129,7 @@ func (db *DB) Caselle(ctx context.Context, amb Ambito, fl FiltroCaselle, offset,
 // first (for exports: constant memory).
 func (db *DB) EachCasella(ctx context.Context, amb Ambito, fl FiltroCaselle) iter.Seq2[Casella, error] {
 	return func(yield func(Casella, error) bool) {
-		w := caselleWhere(amb, fl)
+		w := caselleWhere(amb, fl, true)
 		rows, err := db.r.QueryContext(ctx, `SELECT `+casellaCols+casellaFrom+w.String()+` ORDER BY c.id DESC`, w.args...)
 		if err != nil {
 			yield(Casella{}, err)
