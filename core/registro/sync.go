@@ -296,6 +296,8 @@ func (m *motore) riga(ctx context.Context, r store.OutboxInvio, bloccati map[chi
 		k = chiave{"titolare", t}
 	case "casella":
 		k = chiave{"casella", id}
+	case "documento":
+		return m.documento(ctx, r, e, bloccati)
 	default:
 		// Domains, agents, packages, assistants: the reseller's own data, not the provider's.
 		e.Stato, e.Errore = "SENT", "dato locale: nessun invio al provider"
