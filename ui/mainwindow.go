@@ -1,8 +1,10 @@
 package ui
 
 import (
+	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -11,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sportello/sportello/core/operatori"
+	"github.com/sportello/sportello/core/registro"
 )
 
 // mainWindow is the shell: a navigation tree and a main menu built from the
@@ -22,7 +25,16 @@ type mainWindow struct {
 	Status  *widget.Label
 	Current string
 	screens map[string]Screen
+
+	// statusBase is the status bar without the PEC provider's part, which
+	// a goroutine refreshes every statoPECOgni until stopStato.
+	statusBase string
+	stopStato  context.CancelFunc
+	statoFatto chan struct{} // closed when that goroutine has returned
 }
+
+// statoPECOgni is how often the status bar reads the PEC sync state.
+const statoPECOgni = 15 * time.Second
 
 const pathSep = "\x1f"
 
@@ -77,7 +89,6 @@ func (u *UI) ShowMain() {
 		}
 	}
 	m.Nav.OpenAllBranches()
-	u.main = m
 
 	u.Win.SetMainMenu(u.buildMenu(vis))
 	demo := ""
@@ -89,8 +100,18 @@ func (u *UI) ShowMain() {
 	if err != nil {
 		enteName = lang.L("ente non configurato")
 	}
-	m.Status.SetText(fmt.Sprintf("%s: %s (%s)  ·  %s%s", lang.L("Operatore"), op.Nome, op.Ruolo.Label(), enteName, demo))
+	m.statusBase = fmt.Sprintf("%s: %s (%s)  ·  %s%s", lang.L("Operatore"), op.Nome, op.Ruolo.Label(), enteName, demo)
+	m.Status.SetText(m.statusBase)
 	m.Status.Importance = widget.LowImportance
+	if u.main != nil && u.main.stopStato != nil {
+		u.main.stopStato()
+	}
+	u.main = m
+	u.avviaStatoPEC(m)
+	u.Win.SetOnClosed(func() {
+		m.stopStato()
+		u.quitting()
+	})
 
 	header := container.NewBorder(nil, widget.NewSeparator(), nil, nil, m.Title)
 	right := container.NewBorder(header, nil, nil, nil, m.Content)
@@ -166,7 +187,82 @@ func (u *UI) buildMenu(vis []Screen) *fyne.MainMenu {
 	return fyne.NewMainMenu(menus...)
 }
 
+// avviaStatoPEC refreshes the PEC provider's part of m's status bar now and
+// every statoPECOgni, reading off the UI goroutine, until m.stopStato.
+func (u *UI) avviaStatoPEC(m *mainWindow) {
+	ctx, cancel := context.WithCancel(u.ctx)
+	m.stopStato, m.statoFatto = cancel, make(chan struct{})
+	go func() {
+		defer close(m.statoFatto)
+		t := time.NewTicker(statoPECOgni)
+		defer t.Stop()
+		for {
+			testo := u.statoPEC(ctx)
+			if ctx.Err() != nil {
+				return
+			}
+			fyne.Do(func() {
+				if ctx.Err() == nil && u.main == m {
+					m.setStatoPEC(testo)
+				}
+			})
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+}
+
+// statoPEC is the status bar's part about the PEC provider: "" while no
+// provider is configured (or the state cannot be read).
+func (u *UI) statoPEC(ctx context.Context) string {
+	if _, ok, err := u.Core.ProviderAdapter(ctx); err != nil || !ok {
+		return ""
+	}
+	st, err := u.Core.Registro.StatoSync(ctx)
+	if err != nil {
+		return ""
+	}
+	return testoStatoPEC(st)
+}
+
+// testoStatoPEC is "Gestore PEC: online · N modifiche da sincronizzare[ · K conflitti]".
+func testoStatoPEC(st registro.StatoSync) string {
+	coll := lang.L("online")
+	if !st.Online {
+		coll = lang.L("non raggiungibile")
+	}
+	pendenti := lang.L("{{.N}} modifiche da sincronizzare", map[string]any{"N": st.Pendenti})
+	if st.Pendenti == 1 {
+		pendenti = lang.L("1 modifica da sincronizzare")
+	}
+	s := lang.L("Gestore PEC") + ": " + coll + "  ·  " + pendenti
+	switch {
+	case st.Conflitti == 1:
+		s += "  ·  " + lang.L("1 conflitto")
+	case st.Conflitti > 1:
+		s += "  ·  " + lang.L("{{.N}} conflitti", map[string]any{"N": st.Conflitti})
+	}
+	return s
+}
+
+// setStatoPEC shows the PEC provider's part (or none) after the status bar's base.
+func (m *mainWindow) setStatoPEC(testo string) {
+	s := m.statusBase
+	if testo != "" {
+		s += "  ·  " + testo
+	}
+	if m.Status.Text != s {
+		m.Status.SetText(s)
+	}
+}
+
 func (u *UI) logout() {
+	if u.main != nil && u.main.stopStato != nil {
+		u.main.stopStato()
+	}
 	u.Core.SetOperatore(operatori.Operatore{})
 	u.main = nil
 	u.showLogin()

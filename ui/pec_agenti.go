@@ -36,6 +36,19 @@ type pecAgentiScreen struct {
 	Nota        *widget.Label
 	rivenditore bool
 
+	// «Inserisci nuovo agente commerciale»: the form opens in a dialog.
+	Nuovo *widget.Button
+	Nuova *nuovoAgenteForm // nil until Nuovo is tapped
+
+	// «Pacchetti» of the selected agent, and «Nuovo pacchetto».
+	Pacchetti       *widget.List
+	PacchettoNome   *widget.Entry
+	PacchettoQuant  *widget.Entry
+	PacchettoDurata *widget.Entry
+	NuovoPacchetto  *widget.Button
+	ErrorePacchetto *widget.Label
+	pacchetti       []store.Pacchetto
+
 	agente  store.Agente
 	loaded  bool
 	domini  []store.Dominio
@@ -116,7 +129,15 @@ func pecAgentiView(u *UI) fyne.CanvasObject {
 	s.Nota = widget.NewLabel(lang.L("Selezionare un agente nell'elenco per i suoi dati e i suoi domini."))
 	s.Nota.Wrapping = fyne.TextWrapWord
 	s.Nota.Importance = widget.LowImportance
+	s.Nuovo = widget.NewButtonWithIcon(lang.L("Inserisci nuovo agente commerciale"), theme.ContentAddIcon(), func() { u.nuovoAgente(s) })
+	s.Nuovo.Importance = widget.HighImportance
+	u.pacchettiAgenteWidgets(s)
 	if !s.rivenditore {
+		s.Nuovo.Hide()
+		s.PacchettoNome.Disable()
+		s.PacchettoQuant.Disable()
+		s.PacchettoDurata.Disable()
+		s.NuovoPacchetto.Hide()
 		s.Form.Toggle.Hide()
 		s.Attiva.Hide()
 		s.Disattiva.Hide()
@@ -128,12 +149,19 @@ func pecAgentiView(u *UI) fyne.CanvasObject {
 	u.mostraAgente(s)
 	s.Panel.Search()
 
-	dati := container.NewBorder(container.NewVBox(s.Nota, container.NewHBox(s.Stato, layout.NewSpacer(), s.Attiva, s.Disattiva)),
-		nil, nil, nil, s.Form)
-	domini := widget.NewCard(lang.L("Domini associati"), "", container.NewBorder(nil,
+	dati := container.NewBorder(container.NewVBox(container.NewHBox(s.Nuovo, layout.NewSpacer()), s.Nota,
+		container.NewHBox(s.Stato, layout.NewSpacer(), s.Attiva, s.Disattiva)), nil, nil, nil, s.Form)
+	domini := container.NewBorder(nil,
 		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("Associa dominio")), s.Associa, s.Dominio),
-			container.NewHBox(s.Rimuovi, layout.NewSpacer())), nil, nil, s.Domini))
-	bottom := container.NewHSplit(container.NewPadded(dati), domini)
+			container.NewHBox(s.Rimuovi, layout.NewSpacer())), nil, nil, s.Domini)
+	pacchetti := container.NewBorder(nil, container.NewVBox(widget.NewForm(
+		widget.NewFormItem(lang.L("Nome pacchetto"), s.PacchettoNome),
+		widget.NewFormItem(lang.L("Quantità caselle"), s.PacchettoQuant),
+		widget.NewFormItem(lang.L("Durata del canone (anni)"), s.PacchettoDurata)),
+		s.ErrorePacchetto, container.NewHBox(layout.NewSpacer(), s.NuovoPacchetto)), nil, nil, s.Pacchetti)
+	destra := container.NewAppTabs(container.NewTabItem(lang.L("Domini associati"), domini),
+		container.NewTabItem(lang.L("Pacchetti"), pacchetti))
+	bottom := container.NewHSplit(container.NewPadded(dati), destra)
 	bottom.Offset = 0.55
 	split := container.NewVSplit(s.Panel, container.NewBorder(s.Esito, nil, nil, nil, bottom))
 	split.Offset = 0.45
@@ -153,8 +181,12 @@ func (u *UI) caricaAgente(s *pecAgentiScreen, id int64) {
 	op := u.Core.Operatore()
 	list, err := u.Core.Registro.Agenti(u.ctx, op, store.FiltroAgenti{})
 	var domini []store.Dominio
+	var pacchetti []store.Pacchetto
 	if err == nil {
 		domini, err = u.Core.Registro.DominiAgente(u.ctx, op, id)
+	}
+	if err == nil {
+		pacchetti, err = u.Core.Registro.PacchettiAgente(u.ctx, op, id)
 	}
 	if err != nil {
 		widgets.ShowError(u.Win, err)
@@ -167,7 +199,7 @@ func (u *UI) caricaAgente(s *pecAgentiScreen, id int64) {
 	if s.Form.Editing() {
 		s.Form.Cancel()
 	}
-	s.agente, s.loaded, s.domini = list[i], true, domini
+	s.agente, s.loaded, s.domini, s.pacchetti = list[i], true, domini, pacchetti
 	u.mostraAgente(s)
 }
 
@@ -179,6 +211,9 @@ func (u *UI) mostraAgente(s *pecAgentiScreen) {
 	s.Rimuovi.Disable()
 	s.Associa.Disable()
 	s.Dominio.ClearSelected()
+	s.Pacchetti.Refresh()
+	setEsito(s.ErrorePacchetto, "", widget.DangerImportance)
+	setEnabled(s.NuovoPacchetto, s.loaded && s.rivenditore)
 	setVisible(s.Nota, !s.loaded)
 	setEnabled(s.Form.Toggle, s.loaded)
 	if !s.loaded {

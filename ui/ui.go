@@ -39,26 +39,28 @@ type UI struct {
 	opts Options
 	ctx  context.Context
 
-	main        *mainWindow
-	loginForm   *loginForm
-	primoAvvio  *primoAvvioForm
-	account     *accountForm
-	database    *databaseScreen
-	ente        *enteScreen
-	servizi     *serviziScreen
-	operatori   *operatoriScreen
-	flussi      *flussiScreen
-	notifiche   *notificheScreen
-	appio       *appIOState
-	tipiDovuto  *tipiDovutoScreen
-	cruscotto   *cruscottoScreen
-	generazione *generazioneScreen
-	caselle     *caselleScreen
-	pecInfo     *pecInfoScreen
-	pecTitolari *pecTitolariScreen
-	pecDomini   *pecDominiScreen
-	pecAgenti   *pecAgentiScreen
-	pecSync     *pecSyncScreen
+	main          *mainWindow
+	loginForm     *loginForm
+	primoAvvio    *primoAvvioForm
+	account       *accountForm
+	database      *databaseScreen
+	ente          *enteScreen
+	servizi       *serviziScreen
+	operatori     *operatoriScreen
+	flussi        *flussiScreen
+	notifiche     *notificheScreen
+	appio         *appIOState
+	tipiDovuto    *tipiDovutoScreen
+	cruscotto     *cruscottoScreen
+	generazione   *generazioneScreen
+	caselle       *caselleScreen
+	pecInfo       *pecInfoScreen
+	pecTitolari   *pecTitolariScreen
+	pecDomini     *pecDominiScreen
+	pecAgenti     *pecAgentiScreen
+	pecSync       *pecSyncScreen
+	pecAssistenti *pecAssistentiScreen
+	pecCaselle    *pecCaselleScreen
 }
 
 func init() {
