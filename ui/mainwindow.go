@@ -231,7 +231,10 @@ func (u *UI) statoPEC(ctx context.Context) string {
 // testoStatoPEC is "Gestore PEC: online · N modifiche da sincronizzare[ · K conflitti]".
 func testoStatoPEC(st registro.StatoSync) string {
 	coll := lang.L("online")
-	if !st.Online {
+	switch {
+	case st.UltimoOK.IsZero() && st.UltimoErrore == "":
+		coll = lang.L("primo collegamento in corso")
+	case !st.Online:
 		coll = lang.L("non raggiungibile")
 	}
 	pendenti := lang.L("{{.N}} modifiche da sincronizzare", map[string]any{"N": st.Pendenti})

@@ -280,12 +280,12 @@ func (u *UI) refreshPecSync(s *pecSyncScreen) {
 
 func mostraStatoSync(s *pecSyncScreen, st registro.StatoSync) {
 	switch {
-	case st.Online:
-		s.Collegamento.SetText(lang.L("Online"))
-		s.Collegamento.Importance = widget.SuccessImportance
 	case st.UltimoOK.IsZero() && st.UltimoErrore == "":
 		s.Collegamento.SetText(lang.L("Nessuna sincronizzazione ancora eseguita"))
 		s.Collegamento.Importance = widget.MediumImportance
+	case st.Online:
+		s.Collegamento.SetText(lang.L("Online"))
+		s.Collegamento.Importance = widget.SuccessImportance
 	default:
 		s.Collegamento.SetText(lang.L("Non raggiungibile"))
 		s.Collegamento.Importance = widget.DangerImportance

@@ -4,6 +4,7 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sportello/sportello/core/registro"
 )
@@ -13,9 +14,10 @@ func TestTestoStatoPEC(t *testing.T) {
 		st   registro.StatoSync
 		want string
 	}{
-		{registro.StatoSync{Online: true}, "Gestore PEC: online  ·  0 modifiche da sincronizzare"},
-		{registro.StatoSync{Online: true, Pendenti: 1, Conflitti: 1}, "Gestore PEC: online  ·  1 modifica da sincronizzare  ·  1 conflitto"},
-		{registro.StatoSync{Pendenti: 12, Conflitti: 3}, "Gestore PEC: non raggiungibile  ·  12 modifiche da sincronizzare  ·  3 conflitti"},
+		{registro.StatoSync{Online: true}, "Gestore PEC: primo collegamento in corso  ·  0 modifiche da sincronizzare"},
+		{registro.StatoSync{Online: true, UltimoOK: time.Now()}, "Gestore PEC: online  ·  0 modifiche da sincronizzare"},
+		{registro.StatoSync{Online: true, UltimoOK: time.Now(), Pendenti: 1, Conflitti: 1}, "Gestore PEC: online  ·  1 modifica da sincronizzare  ·  1 conflitto"},
+		{registro.StatoSync{Pendenti: 12, Conflitti: 3, UltimoErrore: "503"}, "Gestore PEC: non raggiungibile  ·  12 modifiche da sincronizzare  ·  3 conflitti"},
 	} {
 		if got := testoStatoPEC(c.st); got != c.want {
 			t.Errorf("%+v: %q, want %q", c.st, got, c.want)
@@ -45,7 +47,7 @@ func TestStatusBarGestorePEC(t *testing.T) {
 		t.Fatal(err)
 	}
 	m.setStatoPEC(u.statoPEC(ctx))
-	if want := base + "  ·  Gestore PEC: online  ·  0 modifiche da sincronizzare"; m.Status.Text != want {
+	if want := base + "  ·  Gestore PEC: primo collegamento in corso  ·  0 modifiche da sincronizzare"; m.Status.Text != want {
 		t.Fatalf("provider configured: %q, want %q", m.Status.Text, want)
 	}
 	// A new main window (login again) starts its own refresh and stops on logout.
