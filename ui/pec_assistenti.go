@@ -2,10 +2,12 @@ package ui
 
 import (
 	"slices"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -18,8 +20,10 @@ import (
 
 // pecAssistentiScreen is Registro PEC › Gestione assistenti: the
 // reseller's assistants (active or not) with their data, «Attiva» /
-// «Disattiva», their packages («Gestione pacchetti assistente»: sospendi,
-// riattiva, assegna nuovo pacchetto) and «Inserisci nuovo assistente».
+// «Disattiva», their PEC for communications and «Gestione a pacchetti»
+// (editable), their domains («Salva domini»), their packages («Gestione
+// pacchetti assistente»: consumo, sospendi, riattiva, assegna nuovo
+// pacchetto, storico) and «Inserisci nuovo assistente».
 // Everything here is the reseller's only: an assistant reads their own
 // data and packages, and the window says why nothing else is allowed.
 type pecAssistentiScreen struct {
@@ -32,13 +36,21 @@ type pecAssistentiScreen struct {
 	Utente            *widget.Label
 	NomeCognome       *widget.Label
 	CodiceFiscale     *widget.Label
-	PEC               *widget.Label
-	GestionePacchetti *widget.Label
+	Dati              *widgets.DetailForm // «PEC per le comunicazioni» (pec), «Gestione a pacchetti» (pacchetti)
 	Stato             *widget.Label
 	Attiva, Disattiva *widget.Button
 	Conferma          *widgets.ConfirmDialog
 
+	// The selected one's domains: the reseller's certified ones, checked
+	// when assigned.
+	DominiAssistente *widget.CheckGroup
+	SalvaDomini      *widget.Button
+	ErroreDomini     *widget.Label
+
 	// «Gestione pacchetti assistente» of the selected one.
+	Consumo            *widget.Label // «N caselle su M»
+	Storico            *widget.Button
+	StoricoDialog      *dialog.CustomDialog
 	Pacchetti          *widget.List
 	Sospendi, Riattiva *widget.Button
 	PacchettoNome      *widget.Entry
@@ -66,7 +78,15 @@ type pecAssistentiScreen struct {
 	sel         int // in assistenti, -1 none
 	pacchetti   []store.PacchettoAssistente
 	pac         int // in pacchetti, -1 none
+	consumo     int // the selected one's mailboxes not CESSATA
+	storico     []registro.VoceStoricoPacchetto
 }
+
+// Keys of pecAssistentiScreen.Dati.
+const (
+	campoPECAssistente       = "pec"
+	campoPacchettiAssistente = "pacchetti"
+)
 
 const (
 	statoPacchettoAttivo  = "ATTIVO"
@@ -81,13 +101,6 @@ func statoPacchettoLabel(s string) string {
 		return lang.L("Sospeso")
 	}
 	return s
-}
-
-func siNo(b bool) string {
-	if b {
-		return lang.L("Sì")
-	}
-	return lang.L("No")
 }
 
 func pecAssistentiView(u *UI) fyne.CanvasObject {
@@ -106,8 +119,18 @@ func pecAssistentiView(u *UI) fyne.CanvasObject {
 		})
 	s.Elenco.OnSelected = func(i widget.ListItemID) { u.selezionaAssistente(s, i) }
 	s.Utente, s.NomeCognome, s.CodiceFiscale = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
-	s.PEC, s.GestionePacchetti, s.Stato = widget.NewLabel(""), widget.NewLabel(""), widget.NewLabel("")
+	s.Stato = widget.NewLabel("")
 	s.Stato.TextStyle.Bold = true
+	s.Dati = widgets.NewDetailForm([]widgets.Section{{Fields: []widgets.Field{
+		{Key: campoPECAssistente, Label: lang.L("PEC per le comunicazioni"), Required: true},
+		{Key: campoPacchettiAssistente, Label: lang.L("Gestione a pacchetti"), Kind: widgets.FieldCheck},
+	}}}, func(v map[string]string) error { return u.modificaAssistente(s, v) })
+	s.DominiAssistente = widget.NewCheckGroup(nil, nil)
+	s.DominiAssistente.Horizontal = true
+	s.SalvaDomini = widget.NewButtonWithIcon(lang.L("Salva domini"), theme.DocumentSaveIcon(), func() { u.salvaDominiAssistente(s) })
+	s.ErroreDomini = esitoLabel()
+	s.Consumo = widget.NewLabel("")
+	s.Storico = widget.NewButtonWithIcon(lang.L("Visualizzazione storico"), theme.HistoryIcon(), func() { u.storicoPacchettiAssistente(s) })
 	s.Attiva = widget.NewButtonWithIcon(lang.L("Attiva"), theme.ConfirmIcon(), func() { u.attivaAssistente(s, true) })
 	s.Disattiva = widget.NewButtonWithIcon(lang.L("Disattiva"), theme.CancelIcon(), func() { u.attivaAssistente(s, false) })
 
@@ -156,13 +179,13 @@ func pecAssistentiView(u *UI) fyne.CanvasObject {
 	dati := widget.NewForm(
 		widget.NewFormItem(lang.L("Nome utente"), s.Utente),
 		widget.NewFormItem(lang.L("Nome e cognome"), s.NomeCognome),
-		widget.NewFormItem(lang.L("Codice fiscale"), s.CodiceFiscale),
-		widget.NewFormItem(lang.L("PEC per le comunicazioni"), s.PEC),
-		widget.NewFormItem(lang.L("Gestione a pacchetti"), s.GestionePacchetti))
-	datiCard := widget.NewCard(lang.L("Dati dell'assistente"), "", container.NewVBox(dati,
+		widget.NewFormItem(lang.L("Codice fiscale"), s.CodiceFiscale))
+	datiCard := widget.NewCard(lang.L("Dati dell'assistente"), "", container.NewVBox(dati, s.Dati,
 		container.NewHBox(s.Stato, layout.NewSpacer(), s.Attiva, s.Disattiva)))
+	dominiCard := widget.NewCard(lang.L("Domini dell'assistente"), "", container.NewVBox(s.DominiAssistente, s.ErroreDomini,
+		container.NewHBox(layout.NewSpacer(), s.SalvaDomini)))
 	pacchetti := widget.NewCard(lang.L("Gestione pacchetti assistente"), "", container.NewBorder(
-		container.NewHBox(layout.NewSpacer(), s.Sospendi, s.Riattiva),
+		container.NewHBox(s.Consumo, layout.NewSpacer(), s.Storico, s.Sospendi, s.Riattiva),
 		container.NewVBox(widget.NewForm(
 			widget.NewFormItem(lang.L("Nome pacchetto"), s.PacchettoNome),
 			widget.NewFormItem(lang.L("Quantità caselle"), s.PacchettoQuant),
@@ -170,7 +193,7 @@ func pecAssistentiView(u *UI) fyne.CanvasObject {
 			s.ErrorePacchetto, container.NewHBox(layout.NewSpacer(), s.Assegna)),
 		nil, nil, s.Pacchetti))
 	elenco := container.NewHSplit(widget.NewCard(lang.L("Assistenti"), "", s.Elenco),
-		container.NewBorder(datiCard, nil, nil, nil, pacchetti))
+		container.NewBorder(container.NewVBox(datiCard, dominiCard), nil, nil, nil, pacchetti))
 	elenco.Offset = 0.35
 
 	domLabel := widget.NewLabel(lang.L("Domini dell'assistente"))
@@ -288,6 +311,10 @@ func (u *UI) selezionaAssistente(s *pecAssistentiScreen, i int) {
 		setEsito(s.ErrorePacchetto, "", widget.DangerImportance)
 	}
 	s.pacchetti = list
+	s.consumo, err = u.Core.Registro.ConsumoAssistente(u.ctx, u.Core.Operatore(), s.assistenti[i].ID)
+	if err != nil {
+		setEsito(s.ErrorePacchetto, widgets.ErrorText(err), widget.DangerImportance)
+	}
 	u.mostraAssistente(s)
 }
 
@@ -296,23 +323,36 @@ func (u *UI) mostraAssistente(s *pecAssistentiScreen) {
 	s.Pacchetti.Refresh()
 	s.pac = -1
 	u.mostraPacchettoAssistente(s)
+	s.Dati.Cancel()
+	setVisible(s.Dati.Toggle, s.rivenditore)
+	setEnabled(s.Dati.Toggle, s.rivenditore && s.sel >= 0)
+	setEsito(s.ErroreDomini, "", widget.DangerImportance)
 	if s.sel < 0 {
-		for _, l := range []*widget.Label{s.Utente, s.NomeCognome, s.CodiceFiscale, s.PEC, s.GestionePacchetti} {
+		for _, l := range []*widget.Label{s.Utente, s.NomeCognome, s.CodiceFiscale, s.Consumo} {
 			l.SetText("")
 		}
+		s.Dati.SetValues(nil)
 		s.Stato.SetText(lang.L("Selezionare un assistente nell'elenco."))
 		s.Attiva.Disable()
 		s.Disattiva.Disable()
 		s.Assegna.Disable()
+		s.Storico.Disable()
+		s.DominiAssistente.Options, s.DominiAssistente.Selected = nil, nil
+		s.DominiAssistente.Refresh()
+		s.SalvaDomini.Disable()
+		setVisible(s.SalvaDomini, s.rivenditore)
 		return
 	}
 	a := s.assistenti[s.sel]
 	s.Utente.SetText(a.Username)
 	s.NomeCognome.SetText(a.Nome + " " + a.Cognome)
 	s.CodiceFiscale.SetText(a.CodiceFiscale)
-	s.PEC.SetText(a.EmailPEC)
-	s.GestionePacchetti.SetText(siNo(a.GestioneAPacchetti))
+	s.Dati.SetValues(map[string]string{campoPECAssistente: a.EmailPEC,
+		campoPacchettiAssistente: strconv.FormatBool(a.GestioneAPacchetti)})
 	s.Stato.SetText(lang.L("Stato") + ": " + attivoLabel(a.Attivo))
+	s.Consumo.SetText(consumoAssistente(a, s.consumo, s.pacchetti))
+	s.Storico.Enable()
+	u.mostraDominiAssistente(s)
 	setEnabled(s.Attiva, s.rivenditore && !a.Attivo)
 	setEnabled(s.Disattiva, s.rivenditore && a.Attivo)
 	setEnabled(s.Assegna, s.rivenditore)
@@ -433,4 +473,138 @@ func (u *UI) inserisciAssistente(s *pecAssistentiScreen) {
 	s.Tabs.SelectIndex(0)
 	setEsito(s.Esito, lang.L("Assistente {{.Nome}} inserito.", map[string]any{"Nome": strings.TrimSpace(n.Assistente.Nome + " " +
 		n.Assistente.Cognome)}), widget.SuccessImportance)
+}
+
+// consumoAssistente is the «Consumo» figure: the mailboxes the assistant
+// inserted (not CESSATA) against their ATTIVO packages.
+func consumoAssistente(a store.Assistente, usate int, pacchetti []store.PacchettoAssistente) string {
+	if !a.GestioneAPacchetti {
+		return lang.L("Consumo: {{.Usate}} caselle (gestione a pacchetti non attiva: nessun limite)", map[string]any{"Usate": usate})
+	}
+	totale := 0
+	for _, p := range pacchetti {
+		if p.Stato == statoPacchettoAttivo {
+			totale += p.Quantita
+		}
+	}
+	return lang.L("Consumo: {{.Usate}} caselle su {{.Totale}}", map[string]any{"Usate": usate, "Totale": totale})
+}
+
+// modificaAssistente saves «PEC per le comunicazioni» and «Gestione a
+// pacchetti» of the selected assistant; core's refusal stays under the
+// form, which stays editable.
+func (u *UI) modificaAssistente(s *pecAssistentiScreen, v map[string]string) error {
+	if s.sel < 0 || s.sel >= len(s.assistenti) {
+		return registro.ErrNonTrovato
+	}
+	a := s.assistenti[s.sel]
+	if err := u.Core.Registro.ModificaAssistente(u.ctx, u.Core.Operatore(), a.ID, v[campoPECAssistente],
+		v[campoPacchettiAssistente] == "true"); err != nil {
+		return err
+	}
+	u.caricaAssistenti(s, a.ID) // reads back what core stored
+	setEsito(s.Esito, lang.L("Dati dell'assistente {{.Nome}} salvati.", map[string]any{"Nome": a.Nome + " " + a.Cognome}),
+		widget.SuccessImportance)
+	return nil
+}
+
+// mostraDominiAssistente shows the selected assistant's domains: for the
+// reseller among their certified domains, editable; for an assistant
+// their own, read only.
+func (u *UI) mostraDominiAssistente(s *pecAssistentiScreen) {
+	op := u.Core.Operatore()
+	a := s.assistenti[s.sel]
+	propri, err := u.Core.Registro.DominiAssistente(u.ctx, op, a.ID)
+	var opzioni, selezionati []string
+	for _, d := range propri {
+		selezionati = append(selezionati, d.Dominio)
+	}
+	if err == nil && s.rivenditore {
+		var tutti []store.Dominio
+		if tutti, err = u.Core.Registro.Domini(u.ctx, op); err == nil {
+			for _, d := range tutti {
+				if d.Certificato || slices.Contains(selezionati, d.Dominio) {
+					opzioni = append(opzioni, d.Dominio)
+				}
+			}
+		}
+	} else {
+		opzioni = slices.Clone(selezionati)
+	}
+	if err != nil {
+		setEsito(s.ErroreDomini, widgets.ErrorText(err), widget.DangerImportance)
+	}
+	s.DominiAssistente.Options, s.DominiAssistente.Selected = opzioni, selezionati
+	s.DominiAssistente.Refresh()
+	setEnabled(s.DominiAssistente, s.rivenditore)
+	setEnabled(s.SalvaDomini, s.rivenditore)
+	setVisible(s.SalvaDomini, s.rivenditore)
+}
+
+// salvaDominiAssistente makes the checked domains the selected
+// assistant's («Salva domini»).
+func (u *UI) salvaDominiAssistente(s *pecAssistentiScreen) {
+	if s.sel < 0 || s.sel >= len(s.assistenti) {
+		return
+	}
+	a := s.assistenti[s.sel]
+	if err := u.Core.Registro.ImpostaDominiAssistente(u.ctx, u.Core.Operatore(), a.ID,
+		slices.Clone(s.DominiAssistente.Selected)); err != nil {
+		setEsito(s.ErroreDomini, widgets.ErrorText(err), widget.DangerImportance)
+		return
+	}
+	u.mostraDominiAssistente(s)
+	setEsito(s.ErroreDomini, "", widget.DangerImportance)
+	setEsito(s.Esito, lang.L("Domini dell'assistente {{.Nome}} salvati.", map[string]any{"Nome": a.Nome + " " + a.Cognome}),
+		widget.SuccessImportance)
+}
+
+// storicoPacchettiAssistente shows the history of the selected
+// assistant's packages («Visualizzazione storico»).
+func (u *UI) storicoPacchettiAssistente(s *pecAssistentiScreen) {
+	if s.sel < 0 || s.sel >= len(s.assistenti) {
+		return
+	}
+	a := s.assistenti[s.sel]
+	hist, err := u.Core.Registro.StoricoPacchettiAssistente(u.ctx, u.Core.Operatore(), a.ID)
+	if err != nil {
+		setEsito(s.ErrorePacchetto, widgets.ErrorText(err), widget.DangerImportance)
+		return
+	}
+	s.storico = hist
+	headers := []string{lang.L("Data e ora"), lang.L("Operatore"), lang.L("Pacchetto"), lang.L("Azione"), lang.L("Campo"),
+		lang.L("Prima"), lang.L("Dopo")}
+	widths := []float32{140, 110, 130, 90, 110, 140, 140}
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return len(hist), len(headers) },
+		func() fyne.CanvasObject { l := widget.NewLabel(""); l.Truncation = fyne.TextTruncateEllipsis; return l },
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			e := hist[id.Row]
+			v := []string{e.At.In(widgets.Zone).Format("02/01/2006 15:04:05"), e.Operatore, e.Pacchetto.Nome,
+				string(e.Azione), e.Campo, e.Prima, e.Dopo}
+			o.(*widget.Label).SetText(v[id.Col])
+		})
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			o.(*widget.Label).SetText(headers[id.Col])
+		} else {
+			o.(*widget.Label).SetText("")
+		}
+	}
+	t.ShowHeaderColumn = false
+	for i, w := range widths {
+		t.SetColumnWidth(i, w)
+	}
+	var content fyne.CanvasObject = t
+	if len(hist) == 0 {
+		content = widget.NewLabel(lang.L("Nessuna modifica registrata."))
+	}
+	s.StoricoDialog = dialog.NewCustom(lang.L("Visualizzazione storico")+" — "+
+		lang.L("Pacchetti di {{.Nome}}", map[string]any{"Nome": a.Nome + " " + a.Cognome}), lang.L("Chiudi"),
+		container.NewStack(content), u.Win)
+	s.StoricoDialog.Resize(fyne.NewSize(900, 480))
+	s.StoricoDialog.Show()
 }

@@ -60,7 +60,7 @@ func TestPecAssistenti(t *testing.T) {
 	s.NuovaQuantita.SetText("5")
 	test.Tap(s.Inserisci)
 	if s.Errore.Visible() || len(s.assistenti) != 2 || s.sel < 0 || s.assistenti[s.sel].Username != "bruno" ||
-		s.Tabs.SelectedIndex() != 0 || s.Utente.Text != "bruno" || s.GestionePacchetti.Text != "Sì" {
+		s.Tabs.SelectedIndex() != 0 || s.Utente.Text != "bruno" || !s.Dati.Checks["pacchetti"].Checked {
 		t.Fatalf("after insert: errore %q, %d assistants, sel %d, tab %d", s.Errore.Text, len(s.assistenti), s.sel, s.Tabs.SelectedIndex())
 	}
 	if len(s.pacchetti) != 1 || s.pacchetti[0].Nome != "Base" || s.pacchetti[0].Quantita != 5 || slices.Contains(s.liberi, "bruno") {
@@ -107,7 +107,8 @@ func TestPecAssistenti(t *testing.T) {
 	f.open(t, f.anna, "pec-assistenti")
 	s = f.u.pecAssistenti
 	if !s.Nota.Visible() || !strings.Contains(s.Nota.Text, "riservata al rivenditore") || !s.Inserisci.Disabled() ||
-		!s.Nome.Disabled() || !s.Disattiva.Disabled() || !s.Assegna.Disabled() || len(s.assistenti) != 1 || s.Utente.Text != "anna" {
+		!s.Nome.Disabled() || !s.Disattiva.Disabled() || !s.Assegna.Disabled() || len(s.assistenti) != 1 || s.Utente.Text != "anna" ||
+		s.Dati.Toggle.Visible() || !s.Dati.Entries["pec"].Disabled() || s.SalvaDomini.Visible() || !s.DominiAssistente.Disabled() {
 		t.Fatalf("assistant: nota %q, inserisci disabled %v, %d assistants", s.Nota.Text, s.Inserisci.Disabled(), len(s.assistenti))
 	}
 	// Even if reached, core refuses and the form says so.
@@ -120,5 +121,107 @@ func TestPecAssistenti(t *testing.T) {
 	f.u.inserisciAssistente(s)
 	if !strings.Contains(s.Errore.Text, "riservata al rivenditore") {
 		t.Fatalf("assistant insert: %q", s.Errore.Text)
+	}
+}
+
+// TestPecAssistentiModifica edits the selected assistant's PEC (a bad one
+// refused inline, a good one read back) and «Gestione a pacchetti», their
+// domains, and shows the «Consumo» and the packages' history.
+func TestPecAssistentiModifica(t *testing.T) {
+	f := newPecFixture(t)
+	ctx := context.Background()
+	r := f.u.Core.Registro
+	if _, err := r.SalvaPacchetto(ctx, f.admin, store.Pacchetto{Nome: "Rivenditore", Quantita: 20, DurataAnni: 2}); err != nil {
+		t.Fatal(err)
+	}
+	f.open(t, f.admin, "pec-assistenti")
+	s := f.u.pecAssistenti
+	if s.sel != -1 {
+		s.Elenco.Unselect(s.sel)
+	}
+	s.Elenco.Select(0)
+	anna := s.assistenti[s.sel]
+	if anna.Username != "anna" || s.Dati.Entries["pec"].Text != "anna@pec-a.it" || s.Dati.Checks["pacchetti"].Checked ||
+		s.Dati.Entries["pec"].Disabled() == false || !s.Dati.Toggle.Visible() || s.Dati.Toggle.Disabled() {
+		t.Fatalf("selected: %+v, pec %q", anna, s.Dati.Entries["pec"].Text)
+	}
+	// anna inserted one mailbox (giulia) and has no packages: no limit.
+	if !strings.Contains(s.Consumo.Text, "1 caselle") || !strings.Contains(s.Consumo.Text, "nessun limite") {
+		t.Fatalf("consumo: %q", s.Consumo.Text)
+	}
+	// Domains: the reseller's certified ones, anna's checked.
+	if !slices.Equal(s.DominiAssistente.Options, []string{"pec-a.it", "pec-b.it"}) ||
+		!slices.Equal(s.DominiAssistente.Selected, []string{"pec-a.it"}) || s.SalvaDomini.Disabled() {
+		t.Fatalf("domains: %v %v", s.DominiAssistente.Options, s.DominiAssistente.Selected)
+	}
+
+	// A bad PEC is refused under the form, which stays editable.
+	test.Tap(s.Dati.Toggle)
+	s.Dati.Entries["pec"].SetText("anna pec-a.it")
+	test.Tap(s.Dati.Toggle)
+	if !s.Dati.Editing() || !s.Dati.Errore.Visible() || !strings.Contains(s.Dati.Errore.Text, "PEC per le comunicazioni") {
+		t.Fatalf("bad PEC: editing %v, %q", s.Dati.Editing(), s.Dati.Errore.Text)
+	}
+	if a, _ := r.Assistenti(ctx, f.admin); a[0].EmailPEC != "anna@pec-a.it" {
+		t.Fatalf("bad PEC stored: %+v", a[0])
+	}
+	// A good one, with «Gestione a pacchetti», is saved and read back.
+	s.Dati.Entries["pec"].SetText("anna.neri@PEC-B.it")
+	s.Dati.Checks["pacchetti"].SetChecked(true)
+	test.Tap(s.Dati.Toggle)
+	if s.Dati.Editing() || s.Dati.Errore.Visible() {
+		t.Fatalf("good PEC: editing %v, %q", s.Dati.Editing(), s.Dati.Errore.Text)
+	}
+	list, err := r.Assistenti(ctx, f.admin)
+	if err != nil || list[0].EmailPEC != "anna.neri@pec-b.it" || !list[0].GestioneAPacchetti {
+		t.Fatalf("stored: %+v %v", list, err)
+	}
+	if s.Dati.Entries["pec"].Text != "anna.neri@pec-b.it" || !s.Dati.Checks["pacchetti"].Checked ||
+		!strings.Contains(s.Esito.Text, "salvati") {
+		t.Fatalf("read back: %q, esito %q", s.Dati.Entries["pec"].Text, s.Esito.Text)
+	}
+	// With packages on and none assigned yet: 1 of 0; then a package of 5.
+	if !strings.Contains(s.Consumo.Text, "1 caselle su 0") {
+		t.Fatalf("consumo with packages: %q", s.Consumo.Text)
+	}
+	test.Type(s.PacchettoNome, "Base")
+	test.Type(s.PacchettoQuant, "5")
+	test.Type(s.PacchettoDurata, "1")
+	test.Tap(s.Assegna)
+	if !strings.Contains(s.Consumo.Text, "1 caselle su 5") {
+		t.Fatalf("consumo after package: %q (%q)", s.Consumo.Text, s.ErrorePacchetto.Text)
+	}
+
+	// Domains: none is refused; pec-b.it only is saved.
+	s.DominiAssistente.SetSelected(nil)
+	test.Tap(s.SalvaDomini)
+	if !s.ErroreDomini.Visible() || !strings.Contains(s.ErroreDomini.Text, "almeno un dominio") {
+		t.Fatalf("no domains: %q", s.ErroreDomini.Text)
+	}
+	s.DominiAssistente.SetSelected([]string{"pec-b.it"})
+	test.Tap(s.SalvaDomini)
+	ds, err := r.DominiAssistente(ctx, f.admin, anna.ID)
+	if err != nil || len(ds) != 1 || ds[0].Dominio != "pec-b.it" || s.ErroreDomini.Visible() ||
+		!slices.Equal(s.DominiAssistente.Selected, []string{"pec-b.it"}) {
+		t.Fatalf("domains saved: %+v %v, %q", ds, err, s.ErroreDomini.Text)
+	}
+
+	// The packages' history: the package just assigned.
+	test.Tap(s.Storico)
+	if s.StoricoDialog == nil || len(s.storico) == 0 || s.storico[0].Pacchetto.Nome != "Base" {
+		t.Fatalf("storico: %+v", s.storico)
+	}
+	s.StoricoDialog.Hide()
+
+	// The assistant: read only, nothing to edit.
+	f.open(t, f.anna, "pec-assistenti")
+	s = f.u.pecAssistenti
+	if s.Dati.Toggle.Visible() || s.SalvaDomini.Visible() || !s.DominiAssistente.Disabled() ||
+		!strings.Contains(s.Consumo.Text, "1 caselle su 5") {
+		t.Fatalf("assistant: toggle %v, domains %v, consumo %q", s.Dati.Toggle.Visible(), s.SalvaDomini.Visible(), s.Consumo.Text)
+	}
+	if err := f.u.modificaAssistente(s, map[string]string{"pec": "x@pec-a.it"}); err == nil ||
+		!strings.Contains(err.Error(), "riservata al rivenditore") {
+		t.Fatalf("assistant edit: %v", err)
 	}
 }

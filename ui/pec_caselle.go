@@ -42,12 +42,15 @@ type pecCaselleScreen struct {
 	Inserisci  *widget.Button
 	GestAgenti *widget.Button
 	GestPacch  *widget.Button
+	CaricaDoc  *widget.Button // «Carica documentazione PDF» (pec_documenti.go)
+	GestDoc    *widget.Button // «Gestione documentazione»
 	Esporta    *widget.Button
 
 	Nuova     *nuovaCasellaForm
 	Agenti    *gestioneAgenteDialog
 	Pacchetti *gestionePacchettoDialog
 	Conferma  *widgets.ConfirmDialog
+	Documenti *pecDocumenti
 
 	// ChooseSave asks where to save the export and calls chosen with the
 	// path (not at all if the clerk gives up). Tests replace it.
@@ -166,6 +169,7 @@ func pecCaselleView(u *UI) fyne.CanvasObject {
 		func() { u.apriGestioneAgente(s) })
 	s.GestPacch = widget.NewButtonWithIcon(lang.L("Gestione pacchetti"), theme.StorageIcon(),
 		func() { u.apriGestionePacchetto(s) })
+	u.pulsantiDocumenti(s)
 	s.Esporta = widget.NewButtonWithIcon(lang.L("Esporta Dati"), theme.DocumentSaveIcon(), func() { u.esportaCaselle(s) })
 	s.ChooseSave = func(suggested string, chosen func(string)) {
 		widgets.ShowFileSave(u.Win, suggested, []string{".csv"}, chosen)
@@ -174,7 +178,7 @@ func pecCaselleView(u *UI) fyne.CanvasObject {
 	u.mostraCasella(s)
 	s.Panel.Search()
 
-	toolbar := container.NewHBox(s.Storico, s.Inserisci, s.GestAgenti, s.GestPacch, s.Esporta, layout.NewSpacer())
+	toolbar := container.NewHBox(s.Storico, s.Inserisci, s.GestAgenti, s.GestPacch, s.CaricaDoc, s.GestDoc, s.Esporta, layout.NewSpacer())
 	bottom := container.NewBorder(container.NewVBox(container.NewHScroll(toolbar), s.Esito, s.Nota), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(s.Dettaglio)))
 	split := container.NewVSplit(s.Panel, bottom)
@@ -210,6 +214,8 @@ func (u *UI) mostraCasella(s *pecCaselleScreen) {
 	setEnabled(s.Storico, s.loaded)
 	setEnabled(s.GestAgenti, s.loaded && c.Stato != store.CasellaCessata)
 	setEnabled(s.GestPacch, s.loaded && (c.PacchettoID != 0 || c.Stato == store.CasellaAttiva && c.AgenteID != 0))
+	setEnabled(s.CaricaDoc, s.loaded)
+	setEnabled(s.GestDoc, s.loaded)
 	if !s.loaded {
 		for _, l := range s.Campi {
 			l.SetText("")
