@@ -30,7 +30,7 @@ func (s *Service) Verifica(ctx context.Context, r io.Reader, o OpzioniLotto) (*L
 // AnteprimaPDF writes what a row of a checked list will receive: the cover
 // letter and the payment notice, in one PDF. The notice number is not
 // assigned yet, so the preview shows a specimen one, and the protocol
-// number a placeholder; both are marked as a preview.
+// number reads "(assegnato all'invio)"; every page is marked FAC-SIMILE.
 func (s *Service) AnteprimaPDF(ctx context.Context, o OpzioniLotto, r Riga, w io.Writer) error {
 	td, errs := s.validaOpzioni(ctx, o, []Riga{r})
 	if len(errs) > 0 {
