@@ -62,6 +62,10 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 		sec = secrets.Open(filepath.Dir(opts.DBPath))
 	}
 	imp := &impostazioni.Service{DB: db, Secrets: sec}
+	reg := registro.New(db)
+	reg.Posta = func(ctx context.Context) (impostazioni.Casella, bool, error) {
+		return registro.CasellaConferme(ctx, imp)
+	}
 	return &App{
 		DB:           db,
 		Secrets:      sec,
@@ -69,7 +73,7 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 		Impostazioni: imp,
 		Flussi:       flussi.New(db, imp, opts.Flussi),
 		Avvisi:       avvisi.New(db, imp, &protocollo.Locale{DB: db, Imp: imp}, opts.Avvisi),
-		Registro:     registro.New(db),
+		Registro:     reg,
 	}, nil
 }
 

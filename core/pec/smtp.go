@@ -83,6 +83,7 @@ type Allegato struct {
 type Messaggio struct {
 	MessageID    string
 	Da, A        string
+	Cc           []string // in copy, e.g. the sender's own mailbox
 	Oggetto      string
 	Testo        string
 	Allegati     []Allegato
@@ -122,6 +123,11 @@ func (m Messaggio) componi() (*mail.Msg, error) {
 	}
 	if err := g.To(m.A); err != nil {
 		return nil, fmt.Errorf("pec: destinatario %q non valido: %w", m.A, err)
+	}
+	if len(m.Cc) > 0 {
+		if err := g.Cc(m.Cc...); err != nil {
+			return nil, fmt.Errorf("pec: destinatario in copia %v non valido: %w", m.Cc, err)
+		}
 	}
 	g.Subject(m.Oggetto)
 	g.SetMessageIDWithValue(m.MessageID)

@@ -19,6 +19,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sportello/sportello/core/impostazioni"
 	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/tabelle"
 	"github.com/sportello/sportello/store"
@@ -28,6 +29,9 @@ import (
 type Service struct {
 	DB  *store.DB
 	Now func() time.Time
+	// Posta, optional, is the mailbox the confirmation e-mails go out from
+	// after each background sync round (CasellaConferme); ok false: none.
+	Posta func(ctx context.Context) (c impostazioni.Casella, ok bool, err error)
 }
 
 // New returns the service on db with the real clock.
@@ -518,7 +522,8 @@ func (s *Service) RimuoviPacchetto(ctx context.Context, op operatori.Operatore, 
 
 // Attiva records that the provider activated a mailbox (used by the sync):
 // IN_ATTESA (or SOSPESA) becomes ATTIVA with the activation time. Already
-// ATTIVA: nothing changes.
+// ATTIVA: nothing changes. From IN_ATTESA the confirmation e-mail is
+// queued in the same transaction (conferme.go).
 func (s *Service) Attiva(ctx context.Context, op operatori.Operatore, casellaID int64, quando time.Time) error {
 	return s.modificaCasella(ctx, op, casellaID, func(tx *store.Tx, c *store.Casella) error {
 		switch c.Stato {
@@ -530,7 +535,11 @@ func (s *Service) Attiva(ctx context.Context, op operatori.Operatore, casellaID 
 		if quando.IsZero() {
 			quando = s.Now()
 		}
+		prima := *c
 		c.Stato, c.AttivataIl = store.CasellaAttiva, quando.UTC()
+		if attivata(prima, *c) {
+			return accodaConferma(ctx, tx, *c)
+		}
 		return nil
 	})
 }

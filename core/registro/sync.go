@@ -691,6 +691,11 @@ func applicaStatoCasella(ctx context.Context, tx *store.Tx, id int64, x provider
 	if dopo.Stato == prima.Stato && dopo.AttivataIl.Equal(prima.AttivataIl) {
 		return nil
 	}
+	if attivata(prima, dopo) {
+		if err := accodaConferma(ctx, tx, dopo); err != nil {
+			return err
+		}
+	}
 	return tx.UpdateCasella(ctx, prima, dopo)
 }
 
@@ -1040,6 +1045,7 @@ func (s *Service) AvviaSync(a provider.Adapter, every time.Duration) io.Closer {
 		attesa := every
 		for {
 			es, err := s.Sincronizza(ctx, a)
+			s.inviaConfermeGiro(ctx)
 			if ctx.Err() != nil {
 				return
 			}
