@@ -178,8 +178,11 @@ func pecCaselleView(u *UI) fyne.CanvasObject {
 	u.mostraCasella(s)
 	s.Panel.Search()
 
-	toolbar := container.NewHBox(s.Storico, s.Inserisci, s.GestAgenti, s.GestPacch, s.CaricaDoc, s.GestDoc, s.Esporta, layout.NewSpacer())
-	bottom := container.NewBorder(container.NewVBox(container.NewHScroll(toolbar), s.Esito, s.Nota), nil, nil, nil,
+	// Two rows, so that the whole bar fits a 1366-pixel screen.
+	toolbar := container.NewVBox(
+		container.NewHBox(s.Inserisci, s.Storico, s.GestAgenti, s.GestPacch, layout.NewSpacer()),
+		container.NewHBox(s.CaricaDoc, s.GestDoc, s.Esporta, layout.NewSpacer()))
+	bottom := container.NewBorder(container.NewVBox(toolbar, s.Esito, s.Nota), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(s.Dettaglio)))
 	split := container.NewVSplit(s.Panel, bottom)
 	split.Offset = 0.55
