@@ -16,9 +16,11 @@ import (
 
 	"github.com/google/uuid"
 
+	"github.com/sportello/sportello/core"
 	"github.com/sportello/sportello/core/avvisi"
 	"github.com/sportello/sportello/core/demo"
 	"github.com/sportello/sportello/core/flussi"
+	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/pagopa"
 	"github.com/sportello/sportello/store"
 )
@@ -275,48 +277,30 @@ func avvisiPDF(ctx context.Context, g globals, args []string, stdout, stderr io.
 }
 
 func avvisiGenera(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("avvisi genera", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	pos, err := parseArgs(fs, args, "UUID")
-	if err != nil {
-		return err
-	}
-	a, by, err := appOperatore(ctx, g)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	av, err := a.Avvisi.Genera(ctx, by, a.Impostazioni, pos[0], func(p avvisi.Avanzamento) {
-		if (p.Fatti+p.Errori)%100 == 0 || p.Fatti+p.Errori == p.Totale {
-			fmt.Fprintf(stderr, "posizioni %d/%d (errori %d)\n", p.Fatti+p.Errori, p.Totale, p.Errori)
+	return conOperatore(ctx, g, "avvisi genera", args, stderr, "UUID", func(a *core.App, by operatori.Operatore, pos []string) error {
+		av, err := a.Avvisi.Genera(ctx, by, a.Impostazioni, pos[0], func(p avvisi.Avanzamento) {
+			if (p.Fatti+p.Errori)%100 == 0 || p.Fatti+p.Errori == p.Totale {
+				fmt.Fprintf(stderr, "posizioni %d/%d (errori %d)\n", p.Fatti+p.Errori, p.Totale, p.Errori)
+			}
+		})
+		if err != nil {
+			return domain("avvisi genera", err)
 		}
+		fmt.Fprintf(stdout, "posizioni debitorie pubblicate: %d, con errore o da riprovare: %d\n", av.Fatti, av.Errori)
+		if av.Errori > 0 {
+			return exitError{code: 1, msg: "avvisi genera: alcune righe non sono state generate (avvisi stato per i dettagli; rieseguire per riprovare)"}
+		}
+		return nil
 	})
-	if err != nil {
-		return domain("avvisi genera", err)
-	}
-	fmt.Fprintf(stdout, "posizioni debitorie pubblicate: %d, con errore o da riprovare: %d\n", av.Fatti, av.Errori)
-	if av.Errori > 0 {
-		return exitError{code: 1, msg: "avvisi genera: alcune righe non sono state generate (avvisi stato per i dettagli; rieseguire per riprovare)"}
-	}
-	return nil
 }
 
 func avvisiInvia(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("avvisi invia", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	pos, err := parseArgs(fs, args, "UUID")
-	if err != nil {
-		return err
-	}
-	a, by, err := appOperatore(ctx, g)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	p := &progresso{ctx: ctx, eng: a.Avvisi.Engine(), w: stderr, kinds: map[uuid.UUID]string{}}
-	runErr := a.Avvisi.Invia(ctx, by, pos[0], p.report)
-	p.flush()
-	return esitoInvio(ctx, a.DB, "avvisi invia", pos[0], runErr, stdout)
+	return conOperatore(ctx, g, "avvisi invia", args, stderr, "UUID", func(a *core.App, by operatori.Operatore, pos []string) error {
+		p := &progresso{ctx: ctx, eng: a.Avvisi.Engine(), w: stderr, kinds: map[uuid.UUID]string{}}
+		runErr := a.Avvisi.Invia(ctx, by, pos[0], p.report)
+		p.flush()
+		return esitoInvio(ctx, a.DB, "avvisi invia", pos[0], runErr, stdout)
+	})
 }
 
 // esitoInvio prints a batch's sending states after a send: stdout and exit
@@ -408,22 +392,13 @@ func avvisiReinvia(ctx context.Context, g globals, args []string, stdout, stderr
 }
 
 func avvisiAnnulla(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("avvisi annulla", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	pos, err := parseArgs(fs, args, "IUV")
-	if err != nil {
-		return err
-	}
-	a, by, err := appOperatore(ctx, g)
-	if err != nil {
-		return err
-	}
-	defer a.Close()
-	if err := a.Avvisi.Annulla(ctx, by, pos[0]); err != nil {
-		return domain("avvisi annulla", err)
-	}
-	fmt.Fprintf(stdout, "avviso %s annullato su pagoPA\n", pos[0])
-	return nil
+	return conOperatore(ctx, g, "avvisi annulla", args, stderr, "IUV", func(a *core.App, by operatori.Operatore, pos []string) error {
+		if err := a.Avvisi.Annulla(ctx, by, pos[0]); err != nil {
+			return domain("avvisi annulla", err)
+		}
+		fmt.Fprintf(stdout, "avviso %s annullato su pagoPA\n", pos[0])
+		return nil
+	})
 }
 
 func avvisiEsempio(args []string, stdout, stderr io.Writer) error {
@@ -443,4 +418,22 @@ func avvisiEsempio(args []string, stdout, stderr io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "lista di %d avvisi scritta in %s\n", *n, *out)
 	return nil
+}
+
+// conOperatore runs a subcommand whose only arguments are positional: it
+// checks them, opens the database as the operator and closes it after fn.
+func conOperatore(ctx context.Context, g globals, name string, args []string, stderr io.Writer, positional string,
+	fn func(a *core.App, by operatori.Operatore, pos []string) error) error {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	pos, err := parseArgs(fs, args, positional)
+	if err != nil {
+		return err
+	}
+	a, by, err := appOperatore(ctx, g)
+	if err != nil {
+		return err
+	}
+	defer a.Close()
+	return fn(a, by, pos)
 }

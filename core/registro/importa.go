@@ -19,7 +19,7 @@ package registro
 //	CAP              postal code (required unless the comune has only one)
 //	Comune           comune (required); Provincia is checked against it
 //	Provincia        sigla, optional (needed only for comuni of the same name)
-//	Telefono         owner's phone at that address (required, not a placeholder)
+//	Telefono         owner's phone at that address (required; "0000000000" and the like refused)
 //	Email            owner's e-mail (required)
 //	Stato            IN_ATTESA (default), ATTIVA, SOSPESA or CESSATA
 //	DataAttivazione  AAAA-MM-GG, GG/MM/AAAA or AAAA-MM-GG hh:mm:ss; required

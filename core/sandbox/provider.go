@@ -673,6 +673,20 @@ func provWriteProblemWith(w http.ResponseWriter, pr *problem, entity string, cur
 	w.Write(append(b, '\n'))
 }
 
+// provGet answers a GET of one record by key, after the time-driven
+// transitions (activations) due by now.
+func provGet[T any](p *providerSystem, w http.ResponseWriter, key, kind string, records func() map[string]*T) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.advance()
+	rec := records()[key]
+	if rec == nil {
+		provNotFound(w, kind, key)
+		return
+	}
+	writeJSON(w, http.StatusOK, rec)
+}
+
 func provNotFound(w http.ResponseWriter, what, id string) {
 	writeProblem(w, newProblem(http.StatusNotFound, "Not Found", fmt.Sprintf("No %s found with id %s", what, id)))
 }
@@ -776,15 +790,7 @@ func (p *providerSystem) updateOwner(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *providerSystem) getOwner(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.advance()
-	o := p.owners[r.PathValue("id")]
-	if o == nil {
-		provNotFound(w, "owner", r.PathValue("id"))
-		return
-	}
-	writeJSON(w, http.StatusOK, o)
+	provGet(p, w, r.PathValue("id"), "owner", func() map[string]*provOwner { return p.owners })
 }
 
 // searchOwners filters by fiscalCode (exact), firstName, lastName,
@@ -865,15 +871,7 @@ func (p *providerSystem) createAccount(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *providerSystem) getAccount(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.advance()
-	a := p.accounts[r.PathValue("id")]
-	if a == nil {
-		provNotFound(w, "account", r.PathValue("id"))
-		return
-	}
-	writeJSON(w, http.StatusOK, a)
+	provGet(p, w, r.PathValue("id"), "account", func() map[string]*provAccount { return p.accounts })
 }
 
 // searchAccounts filters by domain, ownerId, status (exact), address
@@ -1117,15 +1115,7 @@ func (p *providerSystem) listDomains(w http.ResponseWriter, r *http.Request) {
 }
 
 func (p *providerSystem) getDomain(w http.ResponseWriter, r *http.Request) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	p.advance()
-	d := p.domains[strings.ToLower(r.PathValue("name"))]
-	if d == nil {
-		provNotFound(w, "domain", r.PathValue("name"))
-		return
-	}
-	writeJSON(w, http.StatusOK, d)
+	provGet(p, w, strings.ToLower(r.PathValue("name")), "domain", func() map[string]*provDomain { return p.domains })
 }
 
 func (p *providerSystem) verifyDomain(w http.ResponseWriter, r *http.Request) {
