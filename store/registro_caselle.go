@@ -30,24 +30,27 @@ type Casella struct {
 	IndirizzoID   int64
 	AttivitaID    int64
 	AgenteID      int64
-	PacchettoID   int64 // the agent's package it belongs to, 0 if none
-	Stato         string
-	InseritaIl    time.Time
-	AttivataIl    time.Time
-	InseritaDa    string
-	AssistenteID  int64
-	ModificatoIl  time.Time
-	ModificatoDa  string
+	// AgenteInRichiesta: AgenteID is only requested (the mailbox is not
+	// active yet); activation turns the request into the association.
+	AgenteInRichiesta bool
+	PacchettoID       int64 // the agent's package it belongs to, 0 if none
+	Stato             string
+	InseritaIl        time.Time
+	AttivataIl        time.Time
+	InseritaDa        string
+	AssistenteID      int64
+	ModificatoIl      time.Time
+	ModificatoDa      string
 }
 
 func (c Casella) fields() map[string]string {
 	return map[string]string{"indirizzo": c.Indirizzo, "dominio": idString(c.DominioID), "titolare": idString(c.TitolareID),
 		"indirizzo_titolare": idString(c.IndirizzoID), "attivita": idString(c.AttivitaID), "agente": idString(c.AgenteID),
-		"stato": c.Stato, "attivata_il": jobTime(c.AttivataIl), "assistente": idString(c.AssistenteID)}
+		"richiesta_agente": siNo(c.AgenteInRichiesta), "stato": c.Stato, "attivata_il": jobTime(c.AttivataIl), "assistente": idString(c.AssistenteID)}
 }
 
 const casellaCols = `c.id, c.indirizzo, c.dominio_id, d.dominio, c.titolare_id, t.cognome || ' ' || t.nome, t.codice_fiscale,
-	c.indirizzo_id, COALESCE(c.attivita_id, 0), COALESCE(c.agente_id, 0), COALESCE(cp.pacchetto_id, 0), c.stato,
+	c.indirizzo_id, COALESCE(c.attivita_id, 0), COALESCE(c.agente_id, 0), c.agente_in_richiesta, COALESCE(cp.pacchetto_id, 0), c.stato,
 	c.inserita_il, c.attivata_il, c.inserita_da, COALESCE(c.assistente_id, 0), c.modificato_il, c.modificato_da`
 
 const casellaFrom = ` FROM caselle c JOIN domini d ON d.id = c.dominio_id JOIN titolari t ON t.id = c.titolare_id
@@ -57,7 +60,7 @@ func scanCasella(row interface{ Scan(...any) error }) (Casella, error) {
 	var c Casella
 	var ins, att, mod string
 	err := row.Scan(&c.ID, &c.Indirizzo, &c.DominioID, &c.Dominio, &c.TitolareID, &c.Titolare, &c.CodiceFiscale,
-		&c.IndirizzoID, &c.AttivitaID, &c.AgenteID, &c.PacchettoID, &c.Stato, &ins, &att, &c.InseritaDa, &c.AssistenteID,
+		&c.IndirizzoID, &c.AttivitaID, &c.AgenteID, &c.AgenteInRichiesta, &c.PacchettoID, &c.Stato, &ins, &att, &c.InseritaDa, &c.AssistenteID,
 		&mod, &c.ModificatoDa)
 	if err == sql.ErrNoRows {
 		return c, ErrNotFound
@@ -175,9 +178,9 @@ func (tx *Tx) InsertCasella(ctx context.Context, amb Ambito, c Casella) (int64, 
 		c.Stato = CasellaInAttesa
 	}
 	res, err := tx.ExecContext(ctx, `INSERT INTO caselle (indirizzo, dominio_id, titolare_id, indirizzo_id, attivita_id, agente_id,
-		stato, inserita_il, attivata_il, inserita_da, assistente_id, modificato_il, modificato_da)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.Indirizzo, c.DominioID, c.TitolareID, c.IndirizzoID, nullID(c.AttivitaID), nullID(c.AgenteID), c.Stato, now,
+		agente_in_richiesta, stato, inserita_il, attivata_il, inserita_da, assistente_id, modificato_il, modificato_da)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.Indirizzo, c.DominioID, c.TitolareID, c.IndirizzoID, nullID(c.AttivitaID), nullID(c.AgenteID), c.AgenteInRichiesta, c.Stato, now,
 		jobTime(c.AttivataIl), tx.Operator, nullID(c.AssistenteID), now, tx.Operator)
 	if isUniqueViolation(err) {
 		return 0, ErrDuplicate
@@ -191,8 +194,9 @@ func (tx *Tx) InsertCasella(ctx context.Context, amb Ambito, c Casella) (int64, 
 
 // UpdateCasella saves a mailbox's state, activation time, agent and company, auditing what changed.
 func (tx *Tx) UpdateCasella(ctx context.Context, before, after Casella) error {
-	if _, err := tx.ExecContext(ctx, `UPDATE caselle SET stato = ?, attivata_il = ?, agente_id = ?, attivita_id = ?,
-		modificato_il = ?, modificato_da = ? WHERE id = ?`, after.Stato, jobTime(after.AttivataIl), nullID(after.AgenteID),
+	if _, err := tx.ExecContext(ctx, `UPDATE caselle SET stato = ?, attivata_il = ?, agente_id = ?, agente_in_richiesta = ?,
+		attivita_id = ?, modificato_il = ?, modificato_da = ? WHERE id = ?`, after.Stato, jobTime(after.AttivataIl), nullID(after.AgenteID),
+		after.AgenteInRichiesta && after.AgenteID != 0,
 		nullID(after.AttivitaID), jobTime(tx.Now), tx.Operator, before.ID); err != nil {
 		return err
 	}
@@ -417,4 +421,11 @@ func (tx *Tx) SavePacchetto(ctx context.Context, p Pacchetto) (int64, error) {
 		return 0, err
 	}
 	return p.ID, tx.registra(ctx, "pacchetto", p.ID, Modifica, before.fields(), p.fields())
+}
+
+func siNo(b bool) string {
+	if b {
+		return "sì"
+	}
+	return "no"
 }

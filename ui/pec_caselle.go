@@ -245,6 +245,9 @@ func (u *UI) mostraCasella(s *pecCaselleScreen) {
 		if list, err := u.Core.Registro.Agenti(u.ctx, op, store.FiltroAgenti{}); err == nil {
 			if i := slices.IndexFunc(list, func(a store.Agente) bool { return a.ID == c.AgenteID }); i >= 0 {
 				v["agente"] = agenteLabel(list[i])
+				if c.AgenteInRichiesta {
+					v["agente"] += " — " + lang.L("richiesta di assegnazione, in attesa di attivazione")
+				}
 			}
 		}
 		if c.PacchettoID != 0 {
@@ -579,8 +582,11 @@ type gestioneAgenteDialog struct {
 	Attuale     *widget.Label
 	Sostituto   *widget.Select // «Sostituisci con»
 	Sostituisci *widget.Button
-	Elimina     *widget.Button // «Elimina associazione agente», after SI/NO
-	agenti      []store.Agente
+	Elimina     *widget.Button // «Elimina associazione agente», after SI/NO; shown for an association
+	// EliminaRichiesta is «Elimina richiesta assegnazione agente», after
+	// SI/NO; shown instead of Elimina while the agent is only requested.
+	EliminaRichiesta *widget.Button
+	agenti           []store.Agente
 }
 
 func (u *UI) apriGestioneAgente(s *pecCaselleScreen) {
@@ -631,12 +637,26 @@ func (u *UI) apriGestioneAgente(s *pecCaselleScreen) {
 			})
 	})
 	g.Elimina.Importance = widget.DangerImportance
-	setEnabled(g.Elimina, c.AgenteID != 0)
+	g.EliminaRichiesta = widget.NewButtonWithIcon(lang.L("Elimina richiesta assegnazione agente"), theme.DeleteIcon(), func() {
+		g.Dialog.Hide()
+		s.Conferma = widgets.Confirm(u.Win, lang.L("Elimina richiesta assegnazione agente"),
+			lang.L("Eliminare la richiesta di assegnazione della casella {{.Casella}} all'agente?", map[string]any{"Casella": c.Indirizzo}),
+			func() {
+				if err := u.Core.Registro.EliminaRichiestaAgente(u.ctx, u.Core.Operatore(), c.ID); err != nil {
+					u.esitoErrore(s, err)
+					return
+				}
+				u.aggiornaCasella(s, lang.L("Richiesta di assegnazione all'agente eliminata."))
+			})
+	})
+	g.EliminaRichiesta.Importance = widget.DangerImportance
+	setVisible(g.Elimina, c.AgenteID != 0 && !c.AgenteInRichiesta)
+	setVisible(g.EliminaRichiesta, c.AgenteID != 0 && c.AgenteInRichiesta)
 	body := container.NewVBox(
 		container.New(layout.NewFormLayout(), widget.NewLabel(lang.L("Casella")), widget.NewLabel(c.Indirizzo),
 			widget.NewLabel(lang.L("Agente attuale")), g.Attuale,
 			widget.NewLabel(lang.L("Sostituisci con")), container.NewBorder(nil, nil, nil, g.Sostituisci, g.Sostituto)),
-		container.NewHBox(g.Elimina, layout.NewSpacer()))
+		container.NewHBox(g.Elimina, g.EliminaRichiesta, layout.NewSpacer()))
 	g.Dialog = dialog.NewCustom(lang.L("Gestione agenti commerciali"), lang.L("Chiudi"), body, u.Win)
 	g.Dialog.Resize(fyne.NewSize(560, g.Dialog.MinSize().Height))
 	s.Agenti = g

@@ -148,23 +148,28 @@ func TestPecCaselle(t *testing.T) {
 		t.Fatal("Gestione pacchetti enabled on a mailbox IN ATTESA without package")
 	}
 
-	// Agent: replace it, then remove the association after SI.
+	// Agent of a mailbox not yet active: a request. Replace it, then
+	// withdraw the request after SI (no association to eliminate).
 	test.Tap(s.GestAgenti)
 	g := s.Agenti
 	g.Sostituto.SetSelected("Altri Spa (Lia Blu)")
 	test.Tap(g.Sostituisci)
-	if cas, _ = r.Casella(ctx, f.admin, cas.ID); cas.AgenteID != altri || !strings.HasPrefix(c["agente"].Text, "Altri Spa") {
+	if cas, _ = r.Casella(ctx, f.admin, cas.ID); cas.AgenteID != altri || !cas.AgenteInRichiesta ||
+		!strings.HasPrefix(c["agente"].Text, "Altri Spa") || !strings.Contains(c["agente"].Text, "richiesta") {
 		t.Fatalf("agent not replaced: %+v %q %q", cas, c["agente"].Text, s.Esito.Text)
 	}
 	test.Tap(s.GestAgenti)
-	test.Tap(s.Agenti.Elimina)
+	if s.Agenti.Elimina.Visible() || !s.Agenti.EliminaRichiesta.Visible() {
+		t.Fatal("a request must offer «Elimina richiesta assegnazione agente» only")
+	}
+	test.Tap(s.Agenti.EliminaRichiesta)
 	test.Tap(s.Conferma.Si)
 	if cas, _ = r.Casella(ctx, f.admin, cas.ID); cas.AgenteID != 0 || c["agente"].Text != "nessuno" {
-		t.Fatalf("agent not removed: %+v %q", cas, c["agente"].Text)
+		t.Fatalf("agent request not withdrawn: %+v %q", cas, c["agente"].Text)
 	}
 	test.Tap(s.GestAgenti)
-	if !s.Agenti.Elimina.Disabled() {
-		t.Fatal("Elimina associazione agente enabled without an agent")
+	if s.Agenti.Elimina.Visible() || s.Agenti.EliminaRichiesta.Visible() {
+		t.Fatal("nothing to eliminate without an agent")
 	}
 	s.Agenti.Dialog.Hide()
 

@@ -479,7 +479,7 @@ func (s *Service) importa(ctx context.Context, op operatori.Operatore, righe []R
 				}
 			}
 			c := store.Casella{Indirizzo: p.pec, DominioID: domini[p.dominio], TitolareID: tid, IndirizzoID: iid, AttivitaID: aid,
-				AgenteID: agentiRiga[i], Stato: p.Stato}
+				AgenteID: agentiRiga[i], AgenteInRichiesta: agentiRiga[i] != 0 && p.Stato == store.CasellaInAttesa, Stato: p.Stato}
 			if !p.DataAttivazione.IsZero() {
 				c.AttivataIl = p.DataAttivazione.UTC()
 			}

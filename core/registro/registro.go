@@ -372,7 +372,8 @@ func (s *Service) InserisciCasella(ctx context.Context, op operatori.Operatore, 
 			}
 		}
 		id, err = tx.InsertCasella(ctx, acc.Ambito, store.Casella{Indirizzo: pec, DominioID: d.ID, TitolareID: titolareID,
-			IndirizzoID: indirizzoID, AttivitaID: attivitaID, AgenteID: n.AgenteID, Stato: store.CasellaInAttesa})
+			IndirizzoID: indirizzoID, AttivitaID: attivitaID, AgenteID: n.AgenteID, AgenteInRichiesta: n.AgenteID != 0,
+			Stato: store.CasellaInAttesa})
 		if errors.Is(err, store.ErrDuplicate) {
 			return ErrValidazione{"Casella", pec + " è già registrata"}
 		}
@@ -451,15 +452,40 @@ func (s *Service) SostituisciAgente(ctx context.Context, op operatori.Operatore,
 		if err := agenteAttivo(ctx, tx, agenteID); err != nil {
 			return err
 		}
-		c.AgenteID = agenteID
+		c.AgenteID, c.AgenteInRichiesta = agenteID, c.Stato == store.CasellaInAttesa
 		return nil
 	})
+}
+
+// EliminaRichiestaAgente withdraws the request to assign a mailbox not yet
+// active to an agent ("Elimina richiesta assegnazione agente").
+func (s *Service) EliminaRichiestaAgente(ctx context.Context, op operatori.Operatore, casellaID int64) error {
+	return s.modificaCasella(ctx, op, casellaID, func(tx *store.Tx, c *store.Casella) error {
+		if c.AgenteID == 0 || !c.AgenteInRichiesta {
+			return ErrValidazione{"Agente", "la casella non ha una richiesta di assegnazione ad un agente"}
+		}
+		c.AgenteID, c.AgenteInRichiesta = 0, false
+		return nil
+	})
+}
+
+// approvaRichiestaAgente turns the agent request of a mailbox that has
+// become ATTIVA into its association.
+func approvaRichiestaAgente(c *store.Casella) {
+	if c.Stato == store.CasellaAttiva {
+		c.AgenteInRichiesta = false
+	}
 }
 
 // EliminaAgente removes the mailbox's agent ("Elimina associazione agente").
 func (s *Service) EliminaAgente(ctx context.Context, op operatori.Operatore, casellaID int64) error {
 	return s.modificaCasella(ctx, op, casellaID, func(tx *store.Tx, c *store.Casella) error {
-		if c.PacchettoID != 0 {
+		switch {
+		case c.AgenteID == 0:
+			return ErrValidazione{"Agente", "la casella non è associata ad un agente"}
+		case c.AgenteInRichiesta:
+			return ErrValidazione{"Agente", "l'agente è solo richiesto: usare «Elimina richiesta assegnazione agente»"}
+		case c.PacchettoID != 0:
 			return ErrValidazione{"Agente", "la casella è in un pacchetto dell'agente: rimuovere prima l'associazione al pacchetto"}
 		}
 		c.AgenteID = 0
@@ -537,6 +563,7 @@ func (s *Service) Attiva(ctx context.Context, op operatori.Operatore, casellaID 
 		}
 		prima := *c
 		c.Stato, c.AttivataIl = store.CasellaAttiva, quando.UTC()
+		approvaRichiestaAgente(c)
 		if attivata(prima, *c) {
 			return accodaConferma(ctx, tx, *c)
 		}

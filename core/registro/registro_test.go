@@ -371,3 +371,55 @@ func TestPacchettoConcorrenza(t *testing.T) {
 		}
 	}
 }
+
+// An agent chosen before activation is a request: it can be withdrawn, not
+// "eliminated" as an association, and activation turns it into one.
+func TestRichiestaAgente(t *testing.T) {
+	f := nuovo(t)
+	ctx := context.Background()
+	n := form("richiesta", "pec-a.it", "DLCGUO68P15D969U")
+	n.AgenteID = f.agente
+	id, err := f.s.InserisciCasella(ctx, postmaster, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, _ := f.s.Casella(ctx, postmaster, id)
+	if c.AgenteID != f.agente || !c.AgenteInRichiesta {
+		t.Fatalf("inserted with an agent: %+v", c)
+	}
+	campo(t, f.s.EliminaAgente(ctx, postmaster, id), "Agente")
+	if err := f.s.EliminaRichiestaAgente(ctx, postmaster, id); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ = f.s.Casella(ctx, postmaster, id); c.AgenteID != 0 || c.AgenteInRichiesta {
+		t.Fatalf("request not withdrawn: %+v", c)
+	}
+	campo(t, f.s.EliminaRichiestaAgente(ctx, postmaster, id), "Agente")
+
+	// Sostituisci on a pending mailbox makes a new request; activation approves it.
+	if err := f.s.SostituisciAgente(ctx, postmaster, id, f.agente); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ = f.s.Casella(ctx, postmaster, id); !c.AgenteInRichiesta {
+		t.Fatalf("a pending mailbox's agent must be a request: %+v", c)
+	}
+	if err := f.s.Attiva(ctx, postmaster, id, time.Time{}); err != nil {
+		t.Fatal(err)
+	}
+	if c, _ = f.s.Casella(ctx, postmaster, id); c.AgenteID != f.agente || c.AgenteInRichiesta {
+		t.Fatalf("activation must approve the request: %+v", c)
+	}
+	campo(t, f.s.EliminaRichiestaAgente(ctx, postmaster, id), "Agente")
+	h, _ := f.s.StoricoCasella(ctx, postmaster, id)
+	var ritirata, approvata bool
+	for _, e := range h {
+		ritirata = ritirata || e.Campo == "agente" && e.Dopo == ""
+		approvata = approvata || e.Campo == "richiesta_agente" && e.Prima == "sì" && e.Dopo == "no"
+	}
+	if !ritirata || !approvata {
+		t.Fatalf("history misses the withdrawal or the approval: %+v", h)
+	}
+	if err := f.s.EliminaAgente(ctx, postmaster, id); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -688,7 +688,8 @@ func applicaStatoCasella(ctx context.Context, tx *store.Tx, id int64, x provider
 	if x.AttivataIl != nil && dopo.AttivataIl.IsZero() {
 		dopo.AttivataIl = x.AttivataIl.UTC()
 	}
-	if dopo.Stato == prima.Stato && dopo.AttivataIl.Equal(prima.AttivataIl) {
+	approvaRichiestaAgente(&dopo)
+	if dopo.Stato == prima.Stato && dopo.AttivataIl.Equal(prima.AttivataIl) && dopo.AgenteInRichiesta == prima.AgenteInRichiesta {
 		return nil
 	}
 	if attivata(prima, dopo) {
