@@ -136,6 +136,11 @@ func (db *DB) JobsByRef(ctx context.Context, kind, ref string) ([]Job, error) {
 	return queryJobs(ctx, db.r, `kind = ? AND ref = ?`, kind, ref)
 }
 
+// JobsByRef lists, inside the transaction, the jobs of a kind about one reference.
+func (tx *Tx) JobsByRef(ctx context.Context, kind, ref string) ([]Job, error) {
+	return queryJobs(ctx, tx.Tx, `kind = ? AND ref = ?`, kind, ref)
+}
+
 // jobInsertRows is how many items go in one multi-row INSERT (3 parameters
 // each, well below SQLite's limit of 32766).
 const jobInsertRows = 500

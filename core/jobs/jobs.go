@@ -58,6 +58,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -398,6 +399,7 @@ func (e *Engine) list(ctx context.Context, js []store.Job, err error) ([]Job, er
 // interrupted while running. Paused jobs wait for an operator.
 func (e *Engine) Unfinished(ctx context.Context) ([]Job, error) {
 	js, err := e.db.JobsInState(ctx, string(Pending), string(Running))
+	js = slices.DeleteFunc(js, func(j store.Job) bool { return j.Kind == leaseKind })
 	return e.list(ctx, js, err)
 }
 
