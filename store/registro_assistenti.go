@@ -194,7 +194,7 @@ type RiepilogoRegistro struct {
 	Caselle         map[string]int // by state
 	PacchettiTotale int            // slots of the agents' packages (reseller) or the assistant's ATTIVO packages
 	PacchettiUsati  int
-	OutboxPendenti  int // changes waiting to go to the provider (whole database)
+	OutboxPendenti  int // changes waiting to go to the provider, of the records in scope
 }
 
 // Riepilogo computes the "Info Servizio" summary within the scope.
@@ -229,6 +229,17 @@ func (db *DB) Riepilogo(ctx context.Context, amb Ambito) (RiepilogoRegistro, err
 	if err != nil {
 		return r, err
 	}
-	err = db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE stato = 'PENDING'`).Scan(&r.OutboxPendenti)
+	if amb.Rivenditore() {
+		err = db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE stato = 'PENDING'`).Scan(&r.OutboxPendenti)
+		return r, err
+	}
+	// An assistant counts only the changes of their own records.
+	err = db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox o WHERE o.stato = 'PENDING' AND (
+		(o.entita = 'titolare' AND o.entita_id IN (SELECT CAST(id AS TEXT) FROM titolari WHERE assistente_id = ?1)) OR
+		(o.entita = 'indirizzo' AND o.entita_id IN (SELECT CAST(id AS TEXT) FROM indirizzi WHERE assistente_id = ?1)) OR
+		(o.entita = 'attivita' AND o.entita_id IN (SELECT CAST(id AS TEXT) FROM attivita WHERE assistente_id = ?1)) OR
+		(o.entita = 'casella' AND o.entita_id IN (SELECT CAST(id AS TEXT) FROM caselle WHERE assistente_id = ?1)) OR
+		(o.entita = 'documento' AND o.entita_id IN (SELECT CAST(d.id AS TEXT) FROM documenti d
+			JOIN caselle c ON c.id = d.casella_id WHERE c.assistente_id = ?1)))`, amb.AssistenteID).Scan(&r.OutboxPendenti)
 	return r, err
 }

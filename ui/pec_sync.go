@@ -469,6 +469,12 @@ func (u *UI) sincronizzaPec(s *pecSyncScreen) {
 				setEsito(s.Esito, lang.L("Sincronizzazione non riuscita")+": "+widgets.ErrorText(err), widget.DangerImportance)
 			case !ok:
 				setEsito(s.Esito, lang.L("Gestore PEC non configurato: sportello-cli pec configura"), widget.WarningImportance)
+			case es.Occupato:
+				setEsito(s.Esito, lang.L("Un'altra sessione di Sportello sta già sincronizzando questo archivio: riprovare tra poco"),
+					widget.WarningImportance)
+			case es.Limitato > 0:
+				setEsito(s.Esito, lang.L("Il gestore chiede di rallentare: riprovare tra {{.N}} secondi",
+					map[string]any{"N": int(es.Limitato.Round(time.Second) / time.Second)}), widget.WarningImportance)
 			case es.Offline:
 				setEsito(s.Esito, lang.L("Gestore non raggiungibile: le modifiche restano in coda"), widget.WarningImportance)
 			default:

@@ -239,6 +239,10 @@ func pecSincronizza(ctx context.Context, g globals, args []string, stdout, stder
 	line := fmt.Sprintf("inviate %d, ricevute %d, conflitti nuovi %d, in errore %d; in coda %d, conflitti aperti %d",
 		e.Inviate, e.Ricevute, e.Conflitti, e.Fallite, st.Pendenti, st.Conflitti)
 	switch {
+	case e.Occupato:
+		return exitError{code: 1, msg: "pec sincronizza: un'altra sessione di Sportello sta già sincronizzando questo database; riprovare tra poco — " + line}
+	case e.Limitato > 0:
+		return exitError{code: 1, msg: fmt.Sprintf("pec sincronizza: il gestore chiede di rallentare, riprovare tra %s — %s", e.Limitato.Round(time.Second), line)}
 	case e.Offline:
 		return exitError{code: 1, msg: "pec sincronizza: gestore non raggiungibile, le modifiche restano in coda — " + line}
 	case err != nil:

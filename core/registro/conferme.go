@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -204,10 +205,23 @@ func (s *Service) inviaConfermeGiro(ctx context.Context) {
 		return
 	}
 	c, ok, err := s.Posta(ctx)
+	if err != nil {
+		slog.Warn("registro: confirmation mailbox unreadable", "err", err)
+	}
 	if err != nil || !ok {
 		return
 	}
-	s.InviaConferme(ctx, c)
+	// Each message keeps its own error; these say why a whole run failed
+	// or how many messages did, for whoever reads the log.
+	inviate, errori, err := s.InviaConferme(ctx, c)
+	switch {
+	case err != nil && !errors.Is(err, ErrPostaNonConfigurata) && ctx.Err() == nil:
+		slog.Warn("registro: confirmation e-mails not sent", "err", err)
+	case errori > 0:
+		slog.Warn("registro: some confirmation e-mails failed", "sent", inviate, "failed", errori)
+	case inviate > 0:
+		slog.Info("registro: confirmation e-mails sent", "sent", inviate)
+	}
 }
 
 func configSMTP(c impostazioni.Casella) pec.ConfigSMTP {

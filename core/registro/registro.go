@@ -32,6 +32,10 @@ type Service struct {
 	// Posta, optional, is the mailbox the confirmation e-mails go out from
 	// after each background sync round (CasellaConferme); ok false: none.
 	Posta func(ctx context.Context) (c impostazioni.Casella, ok bool, err error)
+
+	// limitatoFino is when the provider's last 429 allows calling it
+	// again (guarded by syncMu).
+	limitatoFino time.Time
 }
 
 // New returns the service on db with the real clock.

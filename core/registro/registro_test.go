@@ -250,6 +250,16 @@ func TestAssistenteVedeSoloISuoi(t *testing.T) {
 		!strings.Contains(csv.String(), "anna1@pec-a.it") {
 		t.Fatalf("export %q %v", csv.String(), err)
 	}
+	// Info Servizio: anna counts her mailbox and her pending changes only
+	// (her owner, address, company and mailbox), the reseller all of them.
+	ia, err := f.s.InfoServizio(ctx, anna)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ip, _ := f.s.InfoServizio(ctx, postmaster)
+	if ia.Caselle[store.CasellaInAttesa] != 1 || ia.OutboxPendenti != 4 || ip.OutboxPendenti <= 8 {
+		t.Fatalf("Info Servizio: anna %+v, reseller %+v", ia, ip)
+	}
 	// anna may not insert on a domain not assigned to her, nor beyond her package (1 slot).
 	_, err = f.s.InserisciCasella(ctx, anna, form("anna2", "pec-b.it", "DMCNCL03L31L219Y"))
 	campo(t, err, "Dominio")

@@ -34,12 +34,15 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
+	"net/http"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/sportello/sportello/core/jobs"
 	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/provider"
 	"github.com/sportello/sportello/store"
@@ -66,7 +69,17 @@ type Esito struct {
 	Conflitti int  // new conflicts
 	Ricevute  int  // changes of the provider's feed applied locally
 	Offline   bool // the provider could not be reached: rows stay queued
+	// Limitato is the provider's Retry-After on a 429: the round stopped
+	// there, and the next one waits this long.
+	Limitato time.Duration
+	// Occupato: another process (the GUI or the CLI on the same database)
+	// is syncing; this round did nothing.
+	Occupato bool
 }
+
+// leaseSync is how long a round's claim on the database holds without being
+// renewed (it is renewed at every batch).
+const leaseSync = 2 * time.Minute
 
 // StatoSync is what the status bar shows.
 type StatoSync struct {
@@ -113,10 +126,27 @@ func (s *Service) Sincronizza(ctx context.Context, a provider.Adapter) (Esito, e
 func (s *Service) sincronizza(ctx context.Context, a provider.Adapter, lotto int) (Esito, error) {
 	syncMu.Lock()
 	defer syncMu.Unlock()
-	m := &motore{s: s, a: a, lotto: lotto, remoti: map[chiave]store.Remoto{}, sporchi: map[chiave]bool{}}
-	err := m.push(ctx)
-	if err == nil && !m.esito.Offline {
+	if d := s.limitatoFino.Sub(s.adesso()); d > 0 {
+		return Esito{Limitato: d}, nil
+	}
+	lease, err := jobs.AcquireLease(ctx, s.DB, "registro.sync", leaseSync)
+	if errors.Is(err, jobs.ErrLeaseHeld) {
+		return Esito{Occupato: true}, nil
+	}
+	if err != nil {
+		return Esito{}, err
+	}
+	defer lease.Release(ctx)
+	m := &motore{s: s, a: a, lotto: lotto, lease: lease, remoti: map[chiave]store.Remoto{}, sporchi: map[chiave]bool{}}
+	err = m.push(ctx)
+	if err == nil && !m.esito.Offline && m.esito.Limitato == 0 {
 		err = m.pull(ctx)
+	}
+	if d, ok := limitato(err); ok {
+		m.esito.Limitato, err = d, nil
+	}
+	if m.esito.Limitato > 0 {
+		s.limitatoFino = s.adesso().Add(m.esito.Limitato)
 	}
 	if err != nil && provider.Offline(err) {
 		m.esito.Offline, err = true, nil
@@ -127,6 +157,8 @@ func (s *Service) sincronizza(ctx context.Context, a provider.Adapter, lotto int
 		msg = err.Error()
 	case m.esito.Offline:
 		msg = "provider non raggiungibile"
+	case m.esito.Limitato > 0:
+		msg = fmt.Sprintf("il provider chiede di rallentare: nuovo tentativo tra %s", m.esito.Limitato.Round(time.Second))
 	}
 	if werr := s.DB.Write(context.WithoutCancel(ctx), OperatoreSync, func(tx *store.Tx) error {
 		return tx.FineGiro(ctx, !m.esito.Offline, msg)
@@ -145,6 +177,7 @@ type motore struct {
 	s       *Service
 	a       provider.Adapter
 	lotto   int
+	lease   *jobs.Lease
 	esito   Esito
 	remoti  map[chiave]store.Remoto // read or changed in this round
 	sporchi map[chiave]bool         // changed, to commit with the batch
@@ -195,6 +228,9 @@ func (m *motore) push(ctx context.Context) error {
 		for i, r := range righe {
 			ids[i] = r.ID
 		}
+		if err := m.lease.Renew(ctx); err != nil {
+			return err
+		}
 		if err := m.s.DB.Write(ctx, OperatoreSync, func(tx *store.Tx) error { return tx.OutboxInVolo(ctx, ids) }); err != nil {
 			return err
 		}
@@ -208,7 +244,7 @@ func (m *motore) push(ctx context.Context) error {
 			}
 			e := m.riga(ctx, r, bloccati)
 			esiti = append(esiti, e)
-			if m.esito.Offline {
+			if m.esito.Offline || m.esito.Limitato > 0 {
 				fermo = i + 1
 				break
 			}
@@ -355,6 +391,12 @@ func (m *motore) inConflitto(k chiave) bool {
 // errore classifies a failure of row r.
 func (m *motore) errore(e esitoRiga, r store.OutboxInvio, err error) esitoRiga {
 	e.Errore = err.Error()
+	if d, ok := limitato(err); ok {
+		// Not the row's fault either: no attempt counted, the round stops.
+		m.esito.Limitato = d
+		e.Stato, e.InVolo, e.Prossimo = "PENDING", r.InVolo, m.s.adesso().Add(d)
+		return e
+	}
 	switch {
 	case provider.Offline(err):
 		// Not the row's fault: untouched, still in flight (it may have arrived).
@@ -375,6 +417,15 @@ func (m *motore) errore(e esitoRiga, r store.OutboxInvio, err error) esitoRiga {
 		m.esito.Fallite++
 	}
 	return e
+}
+
+// limitato reports a 429 and how long the provider asks to wait.
+func limitato(err error) (time.Duration, bool) {
+	var pe *provider.ErroreProvider
+	if !errors.As(err, &pe) || pe.Status != http.StatusTooManyRequests {
+		return 0, false
+	}
+	return max(pe.RetryAfter, backoffMinimo), true
 }
 
 func backoff(tentativi int) time.Duration {
@@ -805,6 +856,21 @@ func applicaTitolareRemoto(ctx context.Context, tx *store.Tx, amb store.Ambito, 
 	if err != nil {
 		return err
 	}
+	// The company the provider knows is the owner's first one (recordTitolare).
+	if a := d.Attivita; a != nil && x.RagioneSociale != "" &&
+		(a.RagioneSociale != x.RagioneSociale || x.PartitaIVA != "" && a.PartitaIVA != x.PartitaIVA) {
+		agg := *a
+		agg.RagioneSociale = x.RagioneSociale
+		if x.PartitaIVA != "" {
+			agg.PartitaIVA = x.PartitaIVA
+		}
+		if _, err := tx.SaveAttivita(ctx, amb, agg); err != nil {
+			return err
+		}
+		if d, err = tx.DatiTitolare(ctx, rem.IDLocale); err != nil {
+			return err
+		}
+	}
 	rem.Versione, rem.Impronta = x.Versione, impronta(recordTitolare(d))
 	return tx.SalvaRemoto(ctx, rem)
 }
@@ -1050,9 +1116,15 @@ func (s *Service) AvviaSync(a provider.Adapter, every time.Duration) io.Closer {
 			if ctx.Err() != nil {
 				return
 			}
-			if err != nil || es.Offline {
+			switch {
+			case err != nil || es.Offline:
+				if err != nil {
+					slog.Warn("registro: sync round failed", "err", err)
+				}
 				attesa = min(attesa*2, limite)
-			} else {
+			case es.Limitato > 0:
+				attesa = max(every, es.Limitato)
+			default:
 				attesa = every
 			}
 			t := time.NewTimer(attesa)

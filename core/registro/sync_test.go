@@ -7,10 +7,12 @@ import (
 	"net/http"
 	"path/filepath"
 	"runtime"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/sportello/sportello/core/jobs"
 	"github.com/sportello/sportello/core/provider"
 	"github.com/sportello/sportello/core/sandbox"
 	"github.com/sportello/sportello/store"
@@ -248,6 +250,22 @@ func TestSyncConflitto(t *testing.T) {
 	if d.Titolare.Cognome != "Rossini" || d.Titolare.ModificatoDa != OperatoreProvider {
 		t.Fatalf("titolare %+v", d.Titolare)
 	}
+
+	// 4. The provider renames the owner's company: the first company follows,
+	// and nothing goes back to the provider.
+	if _, err := f.sb.EditProvider(sandbox.ProviderEdit{Kind: "owner", ID: rem.IDRemoto, Field: "companyName", Value: "Rossini & Figli Srl"}); err != nil {
+		t.Fatal(err)
+	}
+	if es := f.giro(t); es.Ricevute == 0 || es.Conflitti != 0 {
+		t.Fatalf("ragione sociale del provider %+v", es)
+	}
+	d, _ = f.s.Titolare(ctx, postmaster, tid)
+	if len(d.Attivita) == 0 || d.Attivita[0].RagioneSociale != "Rossini & Figli Srl" {
+		t.Fatalf("attività %+v", d.Attivita)
+	}
+	if es := f.giro(t); es.Inviate != 0 || es.Conflitti != 0 || f.pendenti(t) != 0 {
+		t.Fatalf("the provider's own change went back: %+v, pendenti %d", es, f.pendenti(t))
+	}
 }
 
 func TestSyncRipresaDopoCrash(t *testing.T) {
@@ -406,5 +424,68 @@ func BenchmarkSincronizza(b *testing.B) {
 				b.ReportMetric(float64(base.HeapInuse)/(1<<20), "MiB-heap-base")
 			}
 		})
+	}
+}
+
+// A 429 stops the round without counting an attempt; the next round waits
+// the provider's Retry-After, then sends everything.
+func TestSyncRispettaRetryAfter(t *testing.T) {
+	f := nuovoSync(t)
+	ctx := context.Background()
+	f.casella(t, "mario.rossi", "DLCGUO68P15D969U")
+	f.casella(t, "anna.verdi", "DMCNCL03L31L219Y")
+	f.sb.InjectFaults(sandbox.Fault{Kind: sandbox.Fault429})
+	es := f.giro(t)
+	if es.Limitato < time.Second || es.Inviate != 0 || es.Fallite != 0 || f.pendenti(t) != 8 {
+		t.Fatalf("429: %+v, pendenti %d", es, f.pendenti(t))
+	}
+	righe, err := f.s.DB.OutboxDaInviare(ctx, time.Now().Add(time.Hour), 0, 100)
+	if err != nil || len(righe) != 8 {
+		t.Fatalf("%d rows %v", len(righe), err)
+	}
+	for _, r := range righe {
+		if r.Tentativi != 0 {
+			t.Fatalf("a 429 counted as an attempt: %+v", r)
+		}
+	}
+	if st, _ := f.s.StatoSync(ctx); !strings.Contains(st.UltimoErrore, "rallentare") {
+		t.Fatalf("status: %+v", st)
+	}
+	chiamate := func() (n int64) {
+		for _, c := range f.sb.Stats().Calls {
+			n += c
+		}
+		return n
+	}
+	before := chiamate()
+	if es := f.giro(t); es.Limitato <= 0 || es.Inviate != 0 {
+		t.Fatalf("round before Retry-After: %+v", es)
+	}
+	if n := chiamate() - before; n != 0 {
+		t.Fatalf("the provider was called %d times before Retry-After", n)
+	}
+	f.s.Now = func() time.Time { return time.Now().Add(es.Limitato) }
+	if es := f.giro(t); es.Limitato != 0 || es.Inviate != 8 || f.pendenti(t) != 0 {
+		t.Fatalf("after Retry-After: %+v, pendenti %d", es, f.pendenti(t))
+	}
+}
+
+// While another process holds the sync lease, a round does nothing.
+func TestSyncUnProcessoAllaVolta(t *testing.T) {
+	f := nuovoSync(t)
+	ctx := context.Background()
+	f.casella(t, "mario.rossi", "DLCGUO68P15D969U")
+	altro, err := jobs.AcquireLease(ctx, f.s.DB, "registro.sync", time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if es := f.giro(t); !es.Occupato || es.Inviate != 0 || f.pendenti(t) != 4 {
+		t.Fatalf("lease held elsewhere: %+v, pendenti %d", es, f.pendenti(t))
+	}
+	if err := altro.Release(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if es := f.giro(t); es.Occupato || es.Inviate != 4 {
+		t.Fatalf("after release: %+v", es)
 	}
 }
