@@ -103,6 +103,7 @@ type Sandbox struct {
 	gpd     *gpdSystem
 	pec     *pecSystem
 	prov    *providerSystem
+	fdr     *FdrAPI
 	systems []system
 
 	closeOnce sync.Once
@@ -179,6 +180,9 @@ func Start(ctx context.Context, listen string, cfg Config) (*Sandbox, error) {
 	for _, sys := range s.systems {
 		sys.mount(mux)
 	}
+	s.fdr = NewFdrAPI(demoKey(cfg.Seed, "fdr", "primary"))
+	s.fdr.now = func() time.Time { return s.now() }
+	mux.Handle(FdrBasePath+"/", s.fdr)
 	s.mountControl(mux)
 	s.srv = &http.Server{
 		Handler:           mux,
@@ -279,6 +283,7 @@ func (s *Sandbox) Reset() error {
 	for _, sys := range s.systems {
 		errs = append(errs, sys.reset())
 	}
+	s.fdr.Reset()
 	s.limiter.reset()
 	s.faults.reset()
 	s.counts.reset()
@@ -305,7 +310,20 @@ type Credentials struct {
 	GPD         GPD               `json:"gpd"`
 	PEC         PEC               `json:"pec"`
 	Provider    Provider          `json:"provider"`
+	FdR         FdR               `json:"fdr"`
 	FiscalCodes SampleFiscalCodes `json:"fiscal_codes"`
+}
+
+// FdR is how to reach the sandbox's FdR API for organizations.
+type FdR struct {
+	BaseURL                string `json:"base_url"`
+	Key                    string `json:"key"`
+	OrganizationFiscalCode string `json:"organization_fiscal_code"`
+}
+
+// FdRCredentials are the FdR API's address and subscription key.
+func (s *Sandbox) FdRCredentials() FdR {
+	return FdR{BaseURL: s.base + FdrBasePath, Key: s.fdr.key, OrganizationFiscalCode: s.gpd.org}
 }
 
 // Credentials returns the endpoints, the services with their keys and
@@ -326,6 +344,7 @@ func (s *Sandbox) Credentials() Credentials {
 		GPD:         s.GPDCredentials(),
 		PEC:         s.PECCredentials(),
 		Provider:    s.ProviderCredentials(),
+		FdR:         s.FdRCredentials(),
 		FiscalCodes: s.samples,
 	}
 }
