@@ -440,6 +440,42 @@ func (s *Sandbox) mountControl(mux *http.ServeMux) {
 		s.InjectFaults(fs...)
 		writeJSON(w, http.StatusOK, map[string]any{"queued": fs})
 	})
+	// POST /__sandbox/pagopa/paga?dir=D[&quota=0.7][&giorno=YYYY-MM-DD][&seed=N][&anomalie=demo|nessuna]
+	// pays the open positions and writes receipts, flows and journal under D.
+	mux.HandleFunc("POST /__sandbox/pagopa/paga", func(w http.ResponseWriter, r *http.Request) {
+		q := r.URL.Query()
+		cfg := ConfigPagamenti{Anomalie: AnomalieDemo()}
+		var err error
+		if v := q.Get("quota"); v != "" {
+			cfg.Quota, err = strconv.ParseFloat(v, 64)
+		}
+		if v := q.Get("giorno"); v != "" && err == nil {
+			cfg.Giorno, err = time.Parse(time.DateOnly, v)
+		}
+		if v := q.Get("seed"); v != "" && err == nil {
+			cfg.Seed, err = strconv.ParseUint(v, 10, 64)
+		}
+		switch q.Get("anomalie") {
+		case "", "demo":
+		case "nessuna":
+			cfg.Anomalie = AnomaliePagamenti{}
+		default:
+			err = errors.New("anomalie: demo or nessuna")
+		}
+		if err == nil && q.Get("dir") == "" {
+			err = errors.New("dir is required")
+		}
+		if err != nil {
+			writeProblem(w, newProblem(http.StatusBadRequest, "Bad Request", err.Error()))
+			return
+		}
+		es, err := s.SimulaPagamenti(cfg, q.Get("dir"))
+		if err != nil {
+			writeProblem(w, newProblem(http.StatusUnprocessableEntity, "Payments not simulated", err.Error()))
+			return
+		}
+		writeJSON(w, http.StatusOK, es)
+	})
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		pec := s.PECCredentials()
