@@ -16,6 +16,7 @@ import (
 	"github.com/sportello/sportello/core/protocollo"
 	"github.com/sportello/sportello/core/provider"
 	"github.com/sportello/sportello/core/registro"
+	"github.com/sportello/sportello/core/riconciliazione"
 	"github.com/sportello/sportello/core/secrets"
 	"github.com/sportello/sportello/store"
 )
@@ -42,7 +43,9 @@ type App struct {
 	Flussi       *flussi.Service
 	Avvisi       *avvisi.Service
 	Registro     *registro.Service // the PEC reseller panel
-	Demo         bool
+	// Riconciliazione crosses receipts, reporting flows and the treasury journal.
+	Riconciliazione *riconciliazione.Service
+	Demo            bool
 	// SandboxURL is the embedded sandbox's address in demo mode.
 	SandboxURL string
 
@@ -67,13 +70,14 @@ func Open(ctx context.Context, opts Options) (*App, error) {
 		return registro.CasellaConferme(ctx, imp)
 	}
 	return &App{
-		DB:           db,
-		Secrets:      sec,
-		Operatori:    &operatori.Service{DB: db},
-		Impostazioni: imp,
-		Flussi:       flussi.New(db, imp, opts.Flussi),
-		Avvisi:       avvisi.New(db, imp, &protocollo.Locale{DB: db, Imp: imp}, opts.Avvisi),
-		Registro:     reg,
+		DB:              db,
+		Secrets:         sec,
+		Operatori:       &operatori.Service{DB: db},
+		Impostazioni:    imp,
+		Flussi:          flussi.New(db, imp, opts.Flussi),
+		Avvisi:          avvisi.New(db, imp, &protocollo.Locale{DB: db, Imp: imp}, opts.Avvisi),
+		Registro:        reg,
+		Riconciliazione: riconciliazione.New(db),
 	}, nil
 }
 
