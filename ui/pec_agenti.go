@@ -40,6 +40,8 @@ type pecAgentiScreen struct {
 	Nuovo *widget.Button
 	Nuova *nuovoAgenteForm // nil until Nuovo is tapped
 
+	// Schede: «Domini associati» and «Pacchetti» of the selected agent.
+	Schede *container.AppTabs
 	// «Pacchetti» of the selected agent, and «Nuovo pacchetto».
 	Pacchetti       *widget.List
 	PacchettoNome   *widget.Entry
@@ -150,18 +152,23 @@ func pecAgentiView(u *UI) fyne.CanvasObject {
 	s.Panel.Search()
 
 	dati := container.NewBorder(container.NewVBox(container.NewHBox(s.Nuovo, layout.NewSpacer()), s.Nota,
-		container.NewHBox(s.Stato, layout.NewSpacer(), s.Attiva, s.Disattiva)), nil, nil, nil, s.Form)
-	domini := container.NewBorder(nil,
-		container.NewVBox(container.NewBorder(nil, nil, widget.NewLabel(lang.L("Associa dominio")), s.Associa, s.Dominio),
-			container.NewHBox(s.Rimuovi, layout.NewSpacer())), nil, nil, s.Domini)
-	pacchetti := container.NewBorder(nil, container.NewVBox(widget.NewForm(
+		pulsanti(container.NewHBox(s.Stato, layout.NewSpacer(), s.Attiva, s.Disattiva))), nil, nil, nil, s.Form)
+	// The reseller's actions on domains and packages; an assistant reads
+	// the lists only.
+	azioniDomini := container.NewVBox(pulsanti(container.NewBorder(nil, nil, widget.NewLabel(lang.L("Associa dominio")), s.Associa, s.Dominio)),
+		pulsanti(container.NewHBox(s.Rimuovi, layout.NewSpacer())))
+	nuovoPacchetto := container.NewVBox(widget.NewForm(
 		widget.NewFormItem(lang.L("Nome pacchetto"), s.PacchettoNome),
 		widget.NewFormItem(lang.L("Quantità caselle"), s.PacchettoQuant),
 		widget.NewFormItem(lang.L("Durata del canone (anni)"), s.PacchettoDurata)),
-		s.ErrorePacchetto, container.NewHBox(layout.NewSpacer(), s.NuovoPacchetto)), nil, nil, s.Pacchetti)
-	destra := container.NewAppTabs(container.NewTabItem(lang.L("Domini associati"), domini),
+		s.ErrorePacchetto, pulsanti(container.NewHBox(layout.NewSpacer(), s.NuovoPacchetto)))
+	setVisible(azioniDomini, s.rivenditore)
+	setVisible(nuovoPacchetto, s.rivenditore)
+	domini := container.NewBorder(nil, azioniDomini, nil, nil, s.Domini)
+	pacchetti := container.NewBorder(nil, nuovoPacchetto, nil, nil, s.Pacchetti)
+	s.Schede = container.NewAppTabs(container.NewTabItem(lang.L("Domini associati"), domini),
 		container.NewTabItem(lang.L("Pacchetti"), pacchetti))
-	bottom := container.NewHSplit(container.NewPadded(dati), destra)
+	bottom := container.NewHSplit(container.NewPadded(dati), s.Schede)
 	bottom.Offset = 0.55
 	split := container.NewVSplit(s.Panel, container.NewBorder(s.Esito, nil, nil, nil, bottom))
 	split.Offset = 0.45
@@ -215,7 +222,9 @@ func (u *UI) mostraAgente(s *pecAgentiScreen) {
 	setEsito(s.ErrorePacchetto, "", widget.DangerImportance)
 	setEnabled(s.NuovoPacchetto, s.loaded && s.rivenditore)
 	setVisible(s.Nota, !s.loaded)
-	setEnabled(s.Form.Toggle, s.loaded)
+	if s.rivenditore {
+		attivaModifica(s.Form, s.loaded)
+	}
 	if !s.loaded {
 		s.Form.SetValues(nil)
 		s.Stato.SetText("")

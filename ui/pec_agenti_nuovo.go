@@ -87,8 +87,8 @@ func (u *UI) pacchettiAgenteWidgets(s *pecAgentiScreen) {
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			p := s.pacchetti[i]
-			o.(*widget.Label).SetText(lang.L("{{.Nome}} — {{.Quantita}} caselle (usate {{.Usate}}) — {{.Durata}} anni",
-				map[string]any{"Nome": p.Nome, "Quantita": p.Quantita, "Usate": p.Usate, "Durata": p.DurataAnni}))
+			o.(*widget.Label).SetText(lang.L("{{.Nome}} — {{.Caselle}} (usate {{.Usate}}) — {{.Durata}}",
+				map[string]any{"Nome": p.Nome, "Caselle": nCaselle(p.Quantita), "Usate": p.Usate, "Durata": nAnni(p.DurataAnni)}))
 		})
 	s.PacchettoNome = widget.NewEntry()
 	s.PacchettoQuant = widget.NewEntry()

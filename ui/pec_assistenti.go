@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"image/color"
 	"slices"
 	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/lang"
@@ -46,6 +48,11 @@ type pecAssistentiScreen struct {
 	DominiAssistente *widget.CheckGroup
 	SalvaDomini      *widget.Button
 	ErroreDomini     *widget.Label
+
+	// Destra scrolls the selected one's three cards: data, domains and
+	// «Gestione pacchetti assistente» (PacchettiCard).
+	Destra        *container.Scroll
+	PacchettiCard *widget.Card
 
 	// «Gestione pacchetti assistente» of the selected one.
 	Consumo            *widget.Label // «N caselle su M»
@@ -126,7 +133,6 @@ func pecAssistentiView(u *UI) fyne.CanvasObject {
 		{Key: campoPacchettiAssistente, Label: lang.L("Gestione a pacchetti"), Kind: widgets.FieldCheck},
 	}}}, func(v map[string]string) error { return u.modificaAssistente(s, v) })
 	s.DominiAssistente = widget.NewCheckGroup(nil, nil)
-	s.DominiAssistente.Horizontal = true
 	s.SalvaDomini = widget.NewButtonWithIcon(lang.L("Salva domini"), theme.DocumentSaveIcon(), func() { u.salvaDominiAssistente(s) })
 	s.ErroreDomini = esitoLabel()
 	s.Consumo = widget.NewLabel("")
@@ -140,8 +146,8 @@ func pecAssistentiView(u *UI) fyne.CanvasObject {
 		},
 		func(i widget.ListItemID, o fyne.CanvasObject) {
 			p := s.pacchetti[i]
-			o.(*widget.Label).SetText(lang.L("{{.Nome}} — {{.Quantita}} caselle — {{.Durata}} anni — {{.Stato}}",
-				map[string]any{"Nome": p.Nome, "Quantita": p.Quantita, "Durata": p.DurataAnni, "Stato": statoPacchettoLabel(p.Stato)}))
+			o.(*widget.Label).SetText(lang.L("{{.Nome}} — {{.Caselle}} — {{.Durata}} — {{.Stato}}",
+				map[string]any{"Nome": p.Nome, "Caselle": nCaselle(p.Quantita), "Durata": nAnni(p.DurataAnni), "Stato": statoPacchettoLabel(p.Stato)}))
 		})
 	s.Pacchetti.OnSelected = func(i widget.ListItemID) {
 		s.pac = i
@@ -180,21 +186,29 @@ func pecAssistentiView(u *UI) fyne.CanvasObject {
 		widget.NewFormItem(lang.L("Nome utente"), s.Utente),
 		widget.NewFormItem(lang.L("Nome e cognome"), s.NomeCognome),
 		widget.NewFormItem(lang.L("Codice fiscale"), s.CodiceFiscale))
-	datiCard := widget.NewCard(lang.L("Dati dell'assistente"), "", container.NewVBox(dati, s.Dati,
-		container.NewHBox(s.Stato, layout.NewSpacer(), s.Attiva, s.Disattiva)))
+	// The DetailForm scrolls its fields: in a VBox it would get the height
+	// of none, so it is given that of its two.
+	riga := widget.NewEntry().MinSize().Height + theme.Padding()
+	datiCard := widget.NewCard(lang.L("Dati dell'assistente"), "", container.NewVBox(dati,
+		container.NewStack(altezzaMinima(s.Dati.MinSize().Height+2*riga), s.Dati),
+		pulsanti(container.NewHBox(s.Stato, layout.NewSpacer(), s.Attiva, s.Disattiva))))
 	dominiCard := widget.NewCard(lang.L("Domini dell'assistente"), "", container.NewVBox(s.DominiAssistente, s.ErroreDomini,
-		container.NewHBox(layout.NewSpacer(), s.SalvaDomini)))
-	pacchetti := widget.NewCard(lang.L("Gestione pacchetti assistente"), "", container.NewBorder(
-		container.NewHBox(s.Consumo, layout.NewSpacer(), s.Storico, s.Sospendi, s.Riattiva),
-		container.NewVBox(widget.NewForm(
+		pulsanti(container.NewHBox(layout.NewSpacer(), s.SalvaDomini))))
+	s.Consumo.Wrapping = fyne.TextWrapWord
+	s.PacchettiCard = widget.NewCard(lang.L("Gestione pacchetti assistente"), "", container.NewVBox(
+		s.Consumo,
+		pulsanti(container.NewHBox(s.Storico, s.Sospendi, s.Riattiva, layout.NewSpacer())),
+		container.NewStack(altezzaMinima(3*riga), s.Pacchetti),
+		widget.NewForm(
 			widget.NewFormItem(lang.L("Nome pacchetto"), s.PacchettoNome),
 			widget.NewFormItem(lang.L("Quantità caselle"), s.PacchettoQuant),
 			widget.NewFormItem(lang.L("Durata del canone (anni)"), s.PacchettoDurata)),
-			s.ErrorePacchetto, container.NewHBox(layout.NewSpacer(), s.Assegna)),
-		nil, nil, s.Pacchetti))
-	elenco := container.NewHSplit(widget.NewCard(lang.L("Assistenti"), "", s.Elenco),
-		container.NewBorder(container.NewVBox(datiCard, dominiCard), nil, nil, nil, pacchetti))
-	elenco.Offset = 0.35
+		s.ErrorePacchetto, pulsanti(container.NewHBox(layout.NewSpacer(), s.Assegna))))
+	// One column that scrolls: the three cards are taller than a 768-pixel
+	// screen, and side by side they would be wider than the window.
+	s.Destra = container.NewVScroll(container.NewVBox(datiCard, dominiCard, s.PacchettiCard))
+	elenco := container.NewHSplit(widget.NewCard(lang.L("Assistenti"), "", s.Elenco), s.Destra)
+	elenco.Offset = 0.3
 
 	domLabel := widget.NewLabel(lang.L("Domini dell'assistente"))
 	domLabel.TextStyle.Bold = true
@@ -207,10 +221,13 @@ func pecAssistentiView(u *UI) fyne.CanvasObject {
 			widget.NewFormItem(lang.L("PEC per le comunicazioni"), s.EmailPEC))),
 		widget.NewCard(lang.L("Domini e pacchetti"), "", container.NewVBox(domLabel, s.Domini,
 			widget.NewForm(widget.NewFormItem(lang.L("Gestione a pacchetti"), s.APacchetti)), s.NuovoPacchetto)),
-		s.Errore, container.NewHBox(layout.NewSpacer(), s.Inserisci)))
+		s.Errore, pulsanti(container.NewHBox(layout.NewSpacer(), s.Inserisci))))
 
 	s.Tabs = container.NewAppTabs(container.NewTabItem(lang.L("Assistenti"), elenco),
 		container.NewTabItem(lang.L("Inserisci nuovo assistente"), inserisci))
+	if !s.rivenditore {
+		s.Tabs.DisableIndex(1) // the reseller's only: the note above says so
+	}
 	return container.NewBorder(container.NewVBox(s.Nota, s.Esito), nil, nil, nil, s.Tabs)
 }
 
@@ -292,7 +309,9 @@ func (u *UI) opzioniNuovoAssistente(s *pecAssistentiScreen) {
 	}
 	var nomi []string
 	for _, d := range domini {
-		nomi = append(nomi, d.Dominio)
+		if d.Certificato { // as in «Domini dell'assistente»: mailboxes go only on certified domains
+			nomi = append(nomi, d.Dominio)
+		}
 	}
 	s.Domini.Options = nomi
 	s.Domini.Selected = slices.DeleteFunc(s.Domini.Selected, func(d string) bool { return !slices.Contains(nomi, d) })
@@ -324,8 +343,7 @@ func (u *UI) mostraAssistente(s *pecAssistentiScreen) {
 	s.pac = -1
 	u.mostraPacchettoAssistente(s)
 	s.Dati.Cancel()
-	setVisible(s.Dati.Toggle, s.rivenditore)
-	setEnabled(s.Dati.Toggle, s.rivenditore && s.sel >= 0)
+	attivaModifica(s.Dati, s.rivenditore && s.sel >= 0)
 	setEsito(s.ErroreDomini, "", widget.DangerImportance)
 	if s.sel < 0 {
 		for _, l := range []*widget.Label{s.Utente, s.NomeCognome, s.CodiceFiscale, s.Consumo} {
@@ -475,11 +493,19 @@ func (u *UI) inserisciAssistente(s *pecAssistentiScreen) {
 		n.Assistente.Cognome)}), widget.SuccessImportance)
 }
 
+// altezzaMinima is an empty object h tall, to keep a scrolling neighbour
+// in a Stack from shrinking to nothing.
+func altezzaMinima(h float32) fyne.CanvasObject {
+	r := canvas.NewRectangle(color.Transparent)
+	r.SetMinSize(fyne.NewSize(0, h))
+	return r
+}
+
 // consumoAssistente is the «Consumo» figure: the mailboxes the assistant
 // inserted (not CESSATA) against their ATTIVO packages.
 func consumoAssistente(a store.Assistente, usate int, pacchetti []store.PacchettoAssistente) string {
 	if !a.GestioneAPacchetti {
-		return lang.L("Consumo: {{.Usate}} caselle (gestione a pacchetti non attiva: nessun limite)", map[string]any{"Usate": usate})
+		return lang.L("Consumo: {{.Caselle}} (gestione a pacchetti non attiva: nessun limite)", map[string]any{"Caselle": nCaselle(usate)})
 	}
 	totale := 0
 	for _, p := range pacchetti {
@@ -487,7 +513,7 @@ func consumoAssistente(a store.Assistente, usate int, pacchetti []store.Pacchett
 			totale += p.Quantita
 		}
 	}
-	return lang.L("Consumo: {{.Usate}} caselle su {{.Totale}}", map[string]any{"Usate": usate, "Totale": totale})
+	return lang.L("Consumo: {{.Caselle}} su {{.Totale}}", map[string]any{"Caselle": nCaselle(usate), "Totale": totale})
 }
 
 // modificaAssistente saves «PEC per le comunicazioni» and «Gestione a
@@ -574,7 +600,7 @@ func (u *UI) storicoPacchettiAssistente(s *pecAssistentiScreen) {
 	s.storico = hist
 	headers := []string{lang.L("Data e ora"), lang.L("Operatore"), lang.L("Pacchetto"), lang.L("Azione"), lang.L("Campo"),
 		lang.L("Prima"), lang.L("Dopo")}
-	widths := []float32{140, 110, 130, 90, 110, 140, 140}
+	widths := []float32{165, 90, 170, 80, 110, 140, 140} // the date whole, the seven within the dialog
 	t := widget.NewTableWithHeaders(
 		func() (int, int) { return len(hist), len(headers) },
 		func() fyne.CanvasObject { l := widget.NewLabel(""); l.Truncation = fyne.TextTruncateEllipsis; return l },
@@ -605,6 +631,6 @@ func (u *UI) storicoPacchettiAssistente(s *pecAssistentiScreen) {
 	s.StoricoDialog = dialog.NewCustom(lang.L("Visualizzazione storico")+" — "+
 		lang.L("Pacchetti di {{.Nome}}", map[string]any{"Nome": a.Nome + " " + a.Cognome}), lang.L("Chiudi"),
 		container.NewStack(content), u.Win)
-	s.StoricoDialog.Resize(fyne.NewSize(900, 480))
+	s.StoricoDialog.Resize(fyne.NewSize(960, 480))
 	s.StoricoDialog.Show()
 }

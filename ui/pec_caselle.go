@@ -139,20 +139,25 @@ func pecCaselleView(u *UI) fyne.CanvasObject {
 	s.Panel.OnSelect = func(row []string) { u.apriCasella(s, row[colCasellaID]) }
 	s.Panel.OnOpen = s.Panel.OnSelect
 
-	form := container.New(layout.NewFormLayout())
-	for _, f := range []struct{ key, label string }{
-		{"casella", lang.L("Casella")}, {"stato", lang.L("Stato")}, {"titolare", lang.L("Titolare")},
-		{"indirizzo", lang.L("Indirizzo")}, {"attivita", lang.L("Attività")}, {"agente", lang.L("Agente commerciale")},
-		{"pacchetto", lang.L("Pacchetto")}, {"inserita_il", lang.L("Inserita il")}, {"inserita_da", lang.L("Inserita da")},
-		{"attivata_il", lang.L("Attivata il")},
-	} {
-		l := widget.NewLabel("")
-		l.Wrapping = fyne.TextWrapWord
-		s.Campi[f.key] = l
-		form.Add(widget.NewLabelWithStyle(f.label, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
-		form.Add(l)
+	// Two columns, so that the whole detail fits under the list on a
+	// 768-pixel screen.
+	colonna := func(campi ...[2]string) *fyne.Container {
+		form := container.New(layout.NewFormLayout())
+		for _, f := range campi {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			s.Campi[f[0]] = l
+			form.Add(widget.NewLabelWithStyle(f[1], fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+			form.Add(l)
+		}
+		return form
 	}
-	s.Dettaglio = form
+	s.Dettaglio = container.NewGridWithColumns(2,
+		colonna([2]string{"casella", lang.L("Casella")}, [2]string{"stato", lang.L("Stato")}, [2]string{"titolare", lang.L("Titolare")},
+			[2]string{"indirizzo", lang.L("Indirizzo")}, [2]string{"attivita", lang.L("Attività")}),
+		colonna([2]string{"agente", lang.L("Agente commerciale")}, [2]string{"pacchetto", lang.L("Pacchetto")},
+			[2]string{"inserita_il", lang.L("Inserita il")}, [2]string{"inserita_da", lang.L("Inserita da")},
+			[2]string{"attivata_il", lang.L("Attivata il")}))
 	s.Nota = widget.NewLabel(lang.L("Selezionare una casella nell'elenco: i suoi dati compaiono qui e la barra agisce su di essa."))
 	s.Nota.Wrapping = fyne.TextWrapWord
 	s.Nota.Importance = widget.LowImportance
@@ -179,9 +184,9 @@ func pecCaselleView(u *UI) fyne.CanvasObject {
 	s.Panel.Search()
 
 	// Two rows, so that the whole bar fits a 1366-pixel screen.
-	toolbar := container.NewVBox(
+	toolbar := pulsanti(container.NewVBox(
 		container.NewHBox(s.Inserisci, s.Storico, s.GestAgenti, s.GestPacch, layout.NewSpacer()),
-		container.NewHBox(s.CaricaDoc, s.GestDoc, s.Esporta, layout.NewSpacer()))
+		container.NewHBox(s.CaricaDoc, s.GestDoc, s.Esporta, layout.NewSpacer())))
 	bottom := container.NewBorder(container.NewVBox(toolbar, s.Esito, s.Nota), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(s.Dettaglio)))
 	split := container.NewVSplit(s.Panel, bottom)
@@ -228,7 +233,7 @@ func (u *UI) mostraCasella(s *pecCaselleScreen) {
 	op := u.Core.Operatore()
 	v := map[string]string{"casella": c.Indirizzo, "stato": statoCasellaLabel(c.Stato),
 		"titolare": c.Titolare + " — " + c.CodiceFiscale, "inserita_il": dataOra(c.InseritaIl), "inserita_da": c.InseritaDa,
-		"attivata_il": dataOra(c.AttivataIl), "agente": lang.L("nessuno"), "pacchetto": lang.L("nessuno")}
+		"attivata_il": dataOra(c.AttivataIl), "agente": lang.L("nessuno"), "pacchetto": lang.L("nessuno"), "attivita": "—"}
 	if d, err := u.Core.Registro.Titolare(u.ctx, op, c.TitolareID); err == nil {
 		for _, i := range d.Indirizzi {
 			if i.ID == c.IndirizzoID {
@@ -272,14 +277,31 @@ func agenteLabel(a store.Agente) string {
 }
 
 func pacchettoLabel(p store.Pacchetto) string {
-	return lang.L("{{.Nome}}: {{.Usate}} caselle su {{.Quantita}}, {{.Durata}} anni",
-		map[string]any{"Nome": p.Nome, "Usate": p.Usate, "Quantita": p.Quantita, "Durata": p.DurataAnni})
+	return lang.L("{{.Nome}}: {{.Caselle}} su {{.Quantita}}, {{.Durata}}",
+		map[string]any{"Nome": p.Nome, "Caselle": nCaselle(p.Usate), "Quantita": p.Quantita, "Durata": nAnni(p.DurataAnni)})
 }
 
-// aggiornaCasella reads the mailbox and the list again after a change.
+// nCaselle is "1 casella", "N caselle".
+func nCaselle(n int) string {
+	if n == 1 {
+		return lang.L("1 casella")
+	}
+	return lang.L("{{.N}} caselle", map[string]any{"N": widgets.FormatInt(n)})
+}
+
+// nAnni is "1 anno", "N anni".
+func nAnni(n int) string {
+	if n == 1 {
+		return lang.L("1 anno")
+	}
+	return lang.L("{{.N}} anni", map[string]any{"N": n})
+}
+
+// aggiornaCasella reads the mailbox again after a change of its agent or
+// package. The list shows neither, so it is not searched again: the row
+// stays selected.
 func (u *UI) aggiornaCasella(s *pecCaselleScreen, msg string) {
 	u.caricaCasella(s, s.casella.ID)
-	s.Panel.Reload()
 	setEsito(s.Esito, msg, widget.SuccessImportance)
 }
 
@@ -302,6 +324,10 @@ type nuovaCasellaForm struct {
 	Errore   *widget.Label
 	Salva    *widget.Button
 	Annulla  *widget.Button
+	// Scroll holds the sections (Sezioni by key: casella, titolare,
+	// indirizzo, attivita, agente), taller than the dialog.
+	Scroll  *container.Scroll
+	Sezioni map[string]fyne.CanvasObject
 
 	noto      store.Titolare // the owner found by fiscal code; ID 0 none
 	indirizzi []store.Indirizzo
@@ -312,7 +338,8 @@ const nuovoIndirizzo = "—"
 
 func (u *UI) apriNuovaCasella(s *pecCaselleScreen) {
 	op := u.Core.Operatore()
-	n := &nuovaCasellaForm{Entries: map[string]*widget.Entry{}, Selects: map[string]*widget.Select{}}
+	n := &nuovaCasellaForm{Entries: map[string]*widget.Entry{}, Selects: map[string]*widget.Select{},
+		Sezioni: map[string]fyne.CanvasObject{}}
 	var domini []string
 	if list, err := u.Core.Registro.Domini(u.ctx, op); err == nil {
 		for _, d := range list {
@@ -350,13 +377,15 @@ func (u *UI) apriNuovaCasella(s *pecCaselleScreen) {
 		label string
 		obj   fyne.CanvasObject
 	}
-	sezione := func(title string, righe ...riga) fyne.CanvasObject {
+	sezione := func(key, title string, righe ...riga) fyne.CanvasObject {
 		f := container.New(layout.NewFormLayout())
 		for _, r := range righe {
 			f.Add(widget.NewLabel(r.label))
 			f.Add(r.obj)
 		}
-		return widget.NewCard("", title, f)
+		c := widget.NewCard("", title, f)
+		n.Sezioni[key] = c
+		return c
 	}
 
 	nome := container.NewBorder(nil, nil, nil, widget.NewLabel("@"), entry("nome", lang.L("nome.cognome")))
@@ -386,10 +415,10 @@ func (u *UI) apriNuovaCasella(s *pecCaselleScreen) {
 	n.Errore.Wrapping = fyne.TextWrapWord
 	n.Errore.Hide()
 	body := container.NewVBox(
-		sezione(lang.L("Casella"),
+		sezione("casella", lang.L("Casella"),
 			riga{lang.L("Nome casella") + " *", nome},
 			riga{lang.L("Dominio") + " *", dominio}),
-		sezione(lang.L("Titolare"),
+		sezione("titolare", lang.L("Titolare"),
 			riga{lang.L("Codice fiscale") + " *", cf},
 			riga{"", n.Titolare},
 			riga{lang.L("Nome") + " *", entry("titolare_nome", "")},
@@ -398,7 +427,7 @@ func (u *UI) apriNuovaCasella(s *pecCaselleScreen) {
 			riga{lang.L("E-mail") + " *", entry("titolare_email", "")},
 			riga{lang.L("Telefono"), entry("titolare_telefono", "")},
 			riga{lang.L("Cellulare"), entry("titolare_cellulare", "")}),
-		sezione(lang.L("Indirizzo"),
+		sezione("indirizzo", lang.L("Indirizzo"),
 			riga{lang.L("Indirizzo esistente"), indEsistente},
 			riga{lang.L("Via") + " *", entry("via", "")},
 			riga{lang.L("Civico") + " *", entry("civico", "")},
@@ -408,14 +437,15 @@ func (u *UI) apriNuovaCasella(s *pecCaselleScreen) {
 			riga{lang.L("Telefono") + " *", entry("telefono", "")},
 			riga{lang.L("Fax"), entry("fax", "")},
 			riga{lang.L("Cellulare"), entry("cellulare", "")}),
-		sezione(lang.L("Attività"),
+		sezione("attivita", lang.L("Attività"),
 			riga{lang.L("Ragione sociale"), entry("ragione_sociale", "")},
 			riga{lang.L("Partita IVA"), entry("partita_iva", "")}),
-		sezione(lang.L("Agente commerciale"),
+		sezione("agente", lang.L("Agente commerciale"),
 			riga{lang.L("Assegna ad agente"), agente}),
 	)
+	n.Scroll = container.NewVScroll(body)
 	n.Dialog = dialog.NewCustomWithoutButtons(lang.L("Inserisci nuovo account certificato"),
-		container.NewBorder(nil, n.Errore, nil, nil, container.NewVScroll(body)), u.Win)
+		container.NewBorder(nil, n.Errore, nil, nil, n.Scroll), u.Win)
 	n.Annulla = widget.NewButtonWithIcon(lang.L("Annulla"), theme.CancelIcon(), n.Dialog.Hide)
 	n.Salva = widget.NewButtonWithIcon(lang.L("Verifica e salva"), theme.ConfirmIcon(), func() { u.salvaNuovaCasella(s, n) })
 	n.Salva.Importance = widget.HighImportance
@@ -655,8 +685,8 @@ func (u *UI) apriGestioneAgente(s *pecCaselleScreen) {
 	body := container.NewVBox(
 		container.New(layout.NewFormLayout(), widget.NewLabel(lang.L("Casella")), widget.NewLabel(c.Indirizzo),
 			widget.NewLabel(lang.L("Agente attuale")), g.Attuale,
-			widget.NewLabel(lang.L("Sostituisci con")), container.NewBorder(nil, nil, nil, g.Sostituisci, g.Sostituto)),
-		container.NewHBox(g.Elimina, g.EliminaRichiesta, layout.NewSpacer()))
+			widget.NewLabel(lang.L("Sostituisci con")), pulsanti(container.NewBorder(nil, nil, nil, g.Sostituisci, g.Sostituto))),
+		pulsanti(container.NewHBox(g.Elimina, g.EliminaRichiesta, layout.NewSpacer())))
 	g.Dialog = dialog.NewCustom(lang.L("Gestione agenti commerciali"), lang.L("Chiudi"), body, u.Win)
 	g.Dialog.Resize(fyne.NewSize(560, g.Dialog.MinSize().Height))
 	s.Agenti = g
@@ -735,8 +765,8 @@ func (u *UI) apriGestionePacchetto(s *pecCaselleScreen) {
 	body := container.NewVBox(
 		container.New(layout.NewFormLayout(), widget.NewLabel(lang.L("Casella")), widget.NewLabel(c.Indirizzo),
 			widget.NewLabel(lang.L("Pacchetto attuale")), g.Attuale,
-			widget.NewLabel(lang.L("Associa a")), container.NewBorder(nil, nil, nil, g.Associa, g.Pacchetto)),
-		nota, container.NewHBox(g.Rimuovi, layout.NewSpacer()))
+			widget.NewLabel(lang.L("Associa a")), pulsanti(container.NewBorder(nil, nil, nil, g.Associa, g.Pacchetto))),
+		nota, pulsanti(container.NewHBox(g.Rimuovi, layout.NewSpacer())))
 	g.Dialog = dialog.NewCustom(lang.L("Gestione pacchetti"), lang.L("Chiudi"), body, u.Win)
 	g.Dialog.Resize(fyne.NewSize(560, g.Dialog.MinSize().Height))
 	s.Pacchetti = g

@@ -82,7 +82,7 @@ func TestPecCaselle(t *testing.T) {
 	p.Pacchetto.SetSelected(p.Pacchetto.Options[0])
 	test.Tap(p.Associa)
 	cas, _ := r.Casella(ctx, f.admin, s.casella.ID)
-	if cas.PacchettoID == 0 || !strings.HasPrefix(c["pacchetto"].Text, "Dieci: 1 caselle su 10") {
+	if cas.PacchettoID == 0 || !strings.HasPrefix(c["pacchetto"].Text, "Dieci: 1 casella su 10") {
 		t.Fatalf("not associated: %+v %q %q", cas, c["pacchetto"].Text, s.Esito.Text)
 	}
 	test.Tap(s.GestPacch)

@@ -243,7 +243,7 @@ func (u *UI) apriGestioneDocumenti(s *pecCaselleScreen) {
 	d := s.Documenti
 	g := &gestioneDocumentiDialog{casella: s.casella, scelto: -1}
 	titoli := []string{lang.L("Tipo"), lang.L("Nome"), lang.L("Dimensione"), lang.L("Caricato il"), lang.L("SHA-256")}
-	larghezze := []float32{220, 220, 90, 130, 130}
+	larghezze := []float32{255, 175, 100, 130, 130}
 	g.Elenco = widget.NewTable(
 		func() (int, int) { return len(g.docs), len(titoli) },
 		func() fyne.CanvasObject { return widget.NewLabel("") },
@@ -287,7 +287,7 @@ func (u *UI) apriGestioneDocumenti(s *pecCaselleScreen) {
 	body := container.NewBorder(
 		container.NewVBox(container.New(layout.NewFormLayout(), widget.NewLabel(lang.L("Casella")), widget.NewLabel(g.casella.Indirizzo)),
 			g.Vuoto),
-		container.NewVBox(g.Errore, g.Esito, container.NewHBox(g.Apri, g.Salva, layout.NewSpacer(), g.Carica)),
+		container.NewVBox(g.Errore, g.Esito, pulsanti(container.NewHBox(g.Apri, g.Salva, layout.NewSpacer(), g.Carica))),
 		nil, nil, g.Elenco)
 	g.Dialog = dialog.NewCustomWithoutButtons(lang.L("Gestione documentazione"), body, u.Win)
 	g.Chiudi = widget.NewButton(lang.L("Chiudi"), g.Dialog.Hide)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -46,7 +47,8 @@ type pecSyncScreen struct {
 	Intestazione *widget.Label
 	Tabella      *fyne.Container
 	// Righe are the table's rows (Campo, Versione locale, Versione del
-	// gestore), in the order of conflitti[scelto].Campi.
+	// gestore): the fields of conflitti[scelto].Campi that differ, then
+	// the others.
 	Righe       [][3]*widget.Label
 	TieniLocale *widget.Button
 	TieniRemoto *widget.Button
@@ -72,13 +74,16 @@ func pecSyncView(u *UI) fyne.CanvasObject {
 	s.Collegamento, s.Pendenti, s.Fallite, s.NumConflitti = nuova(), nuova(), nuova(), nuova()
 	s.UltimoOK, s.UltimoErrore = nuova(), nuova()
 	s.Collegamento.TextStyle.Bold = true
-	stato := widget.NewForm(
-		widget.NewFormItem(lang.L("Gestore PEC"), s.Collegamento),
-		widget.NewFormItem(lang.L("Modifiche da sincronizzare"), s.Pendenti),
-		widget.NewFormItem(lang.L("Modifiche in errore"), s.Fallite),
-		widget.NewFormItem(lang.L("Conflitti aperti"), s.NumConflitti),
-		widget.NewFormItem(lang.L("Ultima sincronizzazione riuscita"), s.UltimoOK),
-		widget.NewFormItem(lang.L("Ultimo errore"), s.UltimoErrore),
+	// Two columns of three: the conflicts below need the height.
+	stato := container.NewGridWithColumns(2,
+		widget.NewForm(
+			widget.NewFormItem(lang.L("Gestore PEC"), s.Collegamento),
+			widget.NewFormItem(lang.L("Modifiche da sincronizzare"), s.Pendenti),
+			widget.NewFormItem(lang.L("Modifiche in errore"), s.Fallite)),
+		widget.NewForm(
+			widget.NewFormItem(lang.L("Conflitti aperti"), s.NumConflitti),
+			widget.NewFormItem(lang.L("Ultima sincronizzazione riuscita"), s.UltimoOK),
+			widget.NewFormItem(lang.L("Ultimo errore"), s.UltimoErrore)),
 	)
 	s.Sincronizza = widget.NewButtonWithIcon(lang.L("Sincronizza adesso"), theme.ViewRefreshIcon(), func() { u.sincronizzaPec(s) })
 	s.Sincronizza.Importance = widget.HighImportance
@@ -95,7 +100,7 @@ func pecSyncView(u *UI) fyne.CanvasObject {
 	hint.Importance = widget.LowImportance
 	hint.Wrapping = fyne.TextWrapWord
 	card := widget.NewCard(lang.L("Sincronizzazione con il gestore"), "", container.NewVBox(stato,
-		container.NewHBox(s.Sincronizza, s.Aggiorna, layout.NewSpacer()), s.NonConfigurato, s.Esito, s.Errore, hint))
+		pulsanti(container.NewHBox(s.Sincronizza, s.Aggiorna, layout.NewSpacer())), s.NonConfigurato, s.Esito, s.Errore, hint))
 
 	s.Elenco = widget.NewList(func() int { return len(s.conflitti) },
 		func() fyne.CanvasObject {
@@ -115,24 +120,22 @@ func pecSyncView(u *UI) fyne.CanvasObject {
 
 	s.Intestazione = nuova()
 	s.Intestazione.TextStyle.Bold = true
-	s.Tabella = container.NewGridWithColumns(3)
+	s.Tabella = container.NewVBox()
 	s.TieniLocale = widget.NewButtonWithIcon(lang.L("Tieni la versione locale"), theme.UploadIcon(), func() {
 		u.chiediRisoluzione(s, registro.TieniLocale)
 	})
 	s.TieniRemoto = widget.NewButtonWithIcon(lang.L("Tieni quella del gestore"), theme.DownloadIcon(), func() {
 		u.chiediRisoluzione(s, registro.TieniRemoto)
 	})
-	legenda := widget.NewLabel(lang.L("In evidenza i campi che differiscono tra le due versioni."))
-	legenda.Importance = widget.LowImportance
-	legenda.Wrapping = fyne.TextWrapWord
-	s.Dettaglio = container.NewBorder(container.NewVBox(s.Intestazione, legenda),
-		container.NewHBox(s.TieniLocale, s.TieniRemoto, layout.NewSpacer()), nil, nil, container.NewVScroll(s.Tabella))
+	s.Dettaglio = container.NewBorder(s.Intestazione,
+		pulsanti(container.NewHBox(s.TieniLocale, s.TieniRemoto, layout.NewSpacer())), nil, nil, container.NewVScroll(s.Tabella))
 	s.Dettaglio.Hide()
 
 	split := container.NewHSplit(container.NewStack(s.Elenco, container.NewVBox(s.Vuoto)),
 		container.NewPadded(container.NewStack(container.NewVBox(s.Nota), s.Dettaglio)))
 	split.Offset = 0.4
-	conflitti := widget.NewCard(lang.L("Conflitti aperti"), lang.L("Record modificati sia qui sia dal gestore: scegliere quale versione tenere."), split)
+	conflitti := widget.NewCard(lang.L("Conflitti aperti"),
+		lang.L("Record modificati sia qui sia dal gestore: scegliere quale versione tenere; in evidenza i campi diversi."), split)
 
 	u.pecSync = s
 	u.refreshPecSync(s)
@@ -267,7 +270,11 @@ func (u *UI) refreshPecSync(s *pecSyncScreen) {
 	setVisible(s.NonConfigurato, !s.configurato)
 	setEnabled(s.Sincronizza, s.configurato && !s.inCorso)
 
+	u.refreshConflitti(s)
 	st, err := u.Core.Registro.StatoSync(ctx)
+	if err == nil {
+		err = u.statoSyncAssistente(ctx, &st, len(s.conflitti))
+	}
 	if err != nil {
 		s.Errore.SetText(lang.L("Stato della sincronizzazione non leggibile") + ": " + widgets.ErrorText(err))
 		s.Errore.Show()
@@ -275,7 +282,23 @@ func (u *UI) refreshPecSync(s *pecSyncScreen) {
 		s.Errore.Hide()
 		mostraStatoSync(s, st)
 	}
-	u.refreshConflitti(s)
+}
+
+// statoSyncAssistente counts, for an assistant, the changes waiting and
+// the open conflicts of their own records only, as Info Servizio and the
+// list below do (visibili: the conflicts the list shows).
+func (u *UI) statoSyncAssistente(ctx context.Context, st *registro.StatoSync, visibili int) error {
+	op := u.Core.Operatore()
+	acc, err := u.Core.Registro.Accesso(ctx, op)
+	if err != nil || acc.Rivenditore() {
+		return err
+	}
+	info, err := u.Core.Registro.InfoServizio(ctx, op)
+	if err != nil {
+		return err
+	}
+	st.Pendenti, st.Conflitti = info.OutboxPendenti, visibili
+	return nil
 }
 
 func mostraStatoSync(s *pecSyncScreen, st registro.StatoSync) {
@@ -376,9 +399,22 @@ func (u *UI) mostraConflitto(s *pecSyncScreen, i int) {
 		l.TextStyle.Bold = true
 		return l
 	}
-	objs := []fyne.CanvasObject{testata(lang.L("Campo")), testata(lang.L("Versione locale")), testata(lang.L("Versione del gestore"))}
-	s.Righe = make([][3]*widget.Label, len(c.Campi))
-	for j, f := range c.Campi {
+	// One grid per row, so that a value wrapped on two lines makes only its
+	// own row taller; the fields that differ first.
+	objs := []fyne.CanvasObject{container.NewGridWithColumns(3,
+		testata(lang.L("Campo")), testata(lang.L("Versione locale")), testata(lang.L("Versione del gestore")))}
+	campi := slices.Clone(c.Campi)
+	slices.SortStableFunc(campi, func(a, b registro.CampoConflitto) int {
+		switch {
+		case a.Diverso == b.Diverso:
+			return 0
+		case a.Diverso:
+			return -1
+		}
+		return 1
+	})
+	s.Righe = make([][3]*widget.Label, len(campi))
+	for j, f := range campi {
 		nome := widget.NewLabel(campoLabel(c.Entita, f.Campo))
 		loc := widget.NewLabel(valoreCampo(f.Campo, f.Locale))
 		rem := widget.NewLabel(valoreCampo(f.Campo, f.Remoto))
@@ -390,7 +426,7 @@ func (u *UI) mostraConflitto(s *pecSyncScreen, i int) {
 			}
 		}
 		s.Righe[j] = [3]*widget.Label{nome, loc, rem}
-		objs = append(objs, nome, loc, rem)
+		objs = append(objs, container.NewGridWithColumns(3, nome, loc, rem))
 	}
 	s.Tabella.Objects = objs
 	s.Tabella.Refresh()

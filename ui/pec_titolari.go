@@ -165,7 +165,7 @@ func pecTitolariView(u *UI) fyne.CanvasObject {
 		f.OnEditing = func(editing bool) {
 			for _, g := range forms {
 				if g != f {
-					setEnabled(g.Toggle, !editing && s.formUsabile(g))
+					attivaModifica(g, !editing && s.formUsabile(g))
 				}
 			}
 		}
@@ -230,7 +230,7 @@ func pecTitolariView(u *UI) fyne.CanvasObject {
 	u.svuotaTitolare(s)
 	s.Panel.Search()
 
-	left := container.NewBorder(container.NewVBox(container.NewHBox(s.Storico, layout.NewSpacer()), s.Nota), nil, nil, nil, s.Titolare)
+	left := container.NewBorder(container.NewVBox(pulsanti(container.NewHBox(s.Storico, layout.NewSpacer())), s.Nota), nil, nil, nil, s.Titolare)
 	bottom := container.NewHSplit(container.NewPadded(left), s.Schede)
 	bottom.Offset = 0.42
 	split := container.NewVSplit(s.Panel, bottom)
@@ -251,6 +251,14 @@ func (s *pecTitolariScreen) formUsabile(f *widgets.DetailForm) bool {
 	return false
 }
 
+// attivaModifica enables a form's «Abilita campi editabili», or hides it:
+// the Sportello theme keeps disabled text dark so that read-only forms stay
+// legible, and a disabled toggle would look like one that works.
+func attivaModifica(f *widgets.DetailForm, on bool) {
+	setEnabled(f.Toggle, on)
+	setVisible(f.Toggle, on)
+}
+
 func (s *pecTitolariScreen) annullaModifiche() {
 	for _, f := range []*widgets.DetailForm{s.Titolare, s.Indirizzo, s.AttivitaForm} {
 		if f.Editing() {
@@ -267,9 +275,9 @@ func (u *UI) svuotaTitolare(s *pecTitolariScreen) {
 	s.Titolare.SetLastChange(time.Time{}, "")
 	s.Indirizzo.SetValues(nil)
 	s.AttivitaForm.SetValues(nil)
-	s.Titolare.Toggle.Disable()
-	s.Indirizzo.Toggle.Disable()
-	s.AttivitaForm.Toggle.Disable()
+	attivaModifica(s.Titolare, false)
+	attivaModifica(s.Indirizzo, false)
+	attivaModifica(s.AttivitaForm, false)
 	s.Storico.Disable()
 	s.Nota.Show()
 	u.aggiornaSchede(s)
@@ -306,7 +314,7 @@ func (u *UI) caricaTitolare(s *pecTitolariScreen, id int64) {
 	s.Titolare.SetValues(map[string]string{"nome": t.Nome, "cognome": t.Cognome, "codice_fiscale": t.CodiceFiscale,
 		"tipo": tipoTitolareLabel(t.Tipo), "email": t.Email, "telefono": t.Telefono, "cellulare": t.Cellulare})
 	s.Titolare.SetLastChange(t.ModificatoIl, t.ModificatoDa)
-	s.Titolare.Toggle.Enable()
+	attivaModifica(s.Titolare, true)
 	s.Storico.Enable()
 	s.Nota.Hide()
 	opts := make([]string, len(d.Indirizzi))
@@ -318,8 +326,8 @@ func (u *UI) caricaTitolare(s *pecTitolariScreen, id int64) {
 	s.Attivita.UnselectAll()
 	s.Indirizzo.SetValues(nil)
 	s.AttivitaForm.SetValues(nil)
-	s.Indirizzo.Toggle.Disable()
-	s.AttivitaForm.Toggle.Disable()
+	attivaModifica(s.Indirizzo, false)
+	attivaModifica(s.AttivitaForm, false)
 	u.aggiornaSchede(s)
 	for i, ind := range d.Indirizzi {
 		if ind.ID == indirizzo {
@@ -360,7 +368,7 @@ func (u *UI) mostraPecIndirizzo(s *pecTitolariScreen, i int) {
 	ind := s.d.Indirizzi[i]
 	s.Indirizzo.SetValues(map[string]string{"via": ind.Via, "civico": ind.Civico, "comune": ind.Comune, "provincia": ind.Provincia,
 		"cap": ind.CAP, "telefono": ind.Telefono, "fax": ind.Fax, "cellulare": ind.Cellulare})
-	setEnabled(s.Indirizzo.Toggle, !s.Titolare.Editing() && !s.AttivitaForm.Editing())
+	attivaModifica(s.Indirizzo, !s.Titolare.Editing() && !s.AttivitaForm.Editing())
 }
 
 func (u *UI) mostraPecAttivita(s *pecTitolariScreen, i int) {
@@ -379,7 +387,7 @@ func (u *UI) mostraPecAttivita(s *pecTitolariScreen, i int) {
 		}
 	}
 	s.AttivitaForm.SetValues(v)
-	setEnabled(s.AttivitaForm.Toggle, !s.Titolare.Editing() && !s.Indirizzo.Editing())
+	attivaModifica(s.AttivitaForm, !s.Titolare.Editing() && !s.Indirizzo.Editing())
 }
 
 func (u *UI) salvaPecTitolare(s *pecTitolariScreen, v map[string]string) error {
