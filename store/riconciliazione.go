@@ -469,10 +469,15 @@ func ricClassiWhere(f FiltroRicClassi) *where {
 	return w
 }
 
-// CountRicClassi counts the classification rows matching f.
+// CountRicClassi counts the classification rows matching f; by label
+// alone, from the counts the engine keeps.
 func (db *DB) CountRicClassi(ctx context.Context, f FiltroRicClassi) (int, error) {
-	w := ricClassiWhere(f)
 	var n int
+	if f.ChiaveTipo == "" && strings.TrimSpace(f.Chiave) == "" {
+		err := db.r.QueryRowContext(ctx, `SELECT COALESCE(SUM(n), 0) FROM ric_classi_conteggi WHERE ? IN ('', classe)`, f.Classe).Scan(&n)
+		return n, err
+	}
+	w := ricClassiWhere(f)
 	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM ric_classi c`+w.String(), w.args...).Scan(&n)
 	return n, err
 }

@@ -17,15 +17,19 @@ func (tx *Tx) SetRicFile(ctx context.Context, id int64, formato string, righe in
 func (tx *Tx) SincronizzaDovutiAvvisi(ctx context.Context, t *Toccate) (int, error) {
 	t = t.orNop()
 	n := 0
-	rows, err := tx.QueryContext(ctx, `INSERT INTO ric_dovuti (iud, iuv, importo, tipo_dovuto, cf, anagrafica, causale, scadenza, fonte)
+	rows, err := tx.QueryContext(ctx, `INSERT INTO ric_dovuti (iud, iuv, importo, tipo_dovuto, cf, anagrafica, causale, scadenza,
+			ufficio, capitolo, accertamento, fonte)
 		SELECT a.iupd, a.iuv, a.centesimi, td.codice,
 			CASE WHEN a.codice_fiscale != '' THEN a.codice_fiscale ELSE a.partita_iva END, a.intestazione, a.causale,
-			l.scadenza, 'SPORTELLO'
+			l.scadenza, td.ufficio, td.capitolo, td.accertamento, 'SPORTELLO'
 		FROM avvisi a JOIN avvisi_lotti l ON l.id = a.lotto_id JOIN tipi_dovuto td ON td.id = l.tipo_dovuto_id
 		WHERE a.stato = 'GENERATO' AND a.stato_gpd != 'INVALID' AND true
 		ON CONFLICT (iud) DO UPDATE SET iuv = excluded.iuv, importo = excluded.importo, tipo_dovuto = excluded.tipo_dovuto,
-			cf = excluded.cf, anagrafica = excluded.anagrafica, causale = excluded.causale, scadenza = excluded.scadenza
+			cf = excluded.cf, anagrafica = excluded.anagrafica, causale = excluded.causale, scadenza = excluded.scadenza,
+			ufficio = excluded.ufficio, capitolo = excluded.capitolo, accertamento = excluded.accertamento
 		WHERE ric_dovuti.fonte = 'SPORTELLO' AND (ric_dovuti.iuv != excluded.iuv OR ric_dovuti.importo != excluded.importo
+			OR ric_dovuti.ufficio != excluded.ufficio OR ric_dovuti.capitolo != excluded.capitolo
+			OR ric_dovuti.accertamento != excluded.accertamento
 			OR ric_dovuti.tipo_dovuto != excluded.tipo_dovuto OR ric_dovuti.cf != excluded.cf
 			OR ric_dovuti.anagrafica != excluded.anagrafica OR ric_dovuti.causale != excluded.causale
 			OR ric_dovuti.scadenza != excluded.scadenza)

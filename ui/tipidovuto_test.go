@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 
@@ -40,5 +41,54 @@ func TestTipiDovuto(t *testing.T) {
 	}
 	if s.Storico.Disabled() || !s.Form.Footer.Visible() {
 		t.Fatal("the saved kind has no history or last change")
+	}
+}
+
+// The counter's catalogue in Tipi dovuto: a fixed amount typed the Italian
+// way, the accounts, refused with the field named when the chain ufficio ›
+// capitolo is broken or the amount unreadable; reopened as saved.
+func TestTipiDovutoCatalogo(t *testing.T) {
+	u := newTestUI(t)
+	u.Core.SetOperatore(createAdmin(t, u))
+	u.ShowMain()
+	u.Open("tipi-dovuto")
+	s := u.tipiDovuto
+	s.Panel.Wait()
+	test.Tap(s.Nuovo)
+	e := s.Form.Entries
+	test.Type(e["codice"], "LOCULI")
+	test.Type(e["descrizione"], "Concessione cimiteriale - loculo trentennale")
+	test.Type(e["tassonomia"], "9/0101112SP/")
+	test.Type(e["iban"], "IT61G0306934070100000046011")
+	test.Type(e["segregazione"], "1")
+	s.Form.Checks["spontaneo"].SetChecked(true)
+	test.Type(e["importo_fisso"], "1.850,0x")
+	test.Type(e["capitolo"], "3010.05")
+	test.Tap(s.Form.Toggle)
+	if !s.Form.Editing() || !strings.HasPrefix(s.Form.Errore.Text, "Importo fisso: ") {
+		t.Fatalf("bad amount: %q", s.Form.Errore.Text)
+	}
+	e["importo_fisso"].SetText("1.850,00")
+	test.Tap(s.Form.Toggle)
+	if !s.Form.Editing() || !strings.HasPrefix(s.Form.Errore.Text, "Ufficio: obbligatorio quando è indicato il capitolo") {
+		t.Fatalf("chapter without office: %q", s.Form.Errore.Text)
+	}
+	test.Type(e["ufficio"], "CIMITERI")
+	test.Tap(s.Form.Toggle)
+	if s.Form.Editing() {
+		t.Fatalf("not saved: %q", s.Form.Errore.Text)
+	}
+	td, err := u.Core.DB.TipoDovutoByCodice(context.Background(), "LOCULI")
+	if err != nil || !td.Spontaneo || td.ImportoFisso != 185000 || td.Ufficio != "CIMITERI" || td.Capitolo != "3010.05" {
+		t.Fatalf("stored %+v %v", td, err)
+	}
+	s.Panel.Wait()
+	row, _ := s.Panel.Row(0)
+	if row[6] != "sì" || row[7] != "1.850,00 €" || row[8] != "3010.05" {
+		t.Fatalf("list: %v", row)
+	}
+	u.showTipoDovuto(s, row[colTipoID])
+	if v := s.Form.Values(); v["importo_fisso"] != "1.850,00" || v["spontaneo"] != "true" || v["ufficio"] != "CIMITERI" {
+		t.Fatalf("reopened: %v", v)
 	}
 }

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
@@ -102,9 +103,12 @@ func TestLoginAndRoleFilteredMenu(t *testing.T) {
 		t.Fatalf("current = %q", u.main.Current)
 	}
 	menu := u.Win.MainMenu()
-	// Sportello, Amministrazione del Sistema (App IO), Pagamenti, Registro PEC, Impostazioni (Ente).
-	if menu == nil || len(menu.Items) != 5 {
-		t.Fatalf("main menu: %+v", menu)
+	var titoli []string
+	for _, m := range menu.Items {
+		titoli = append(titoli, m.Label)
+	}
+	if want := "Sportello|Amministrazione del Sistema|Pagamenti|Registro PEC|Riconciliazione|Impostazioni"; strings.Join(titoli, "|") != want {
+		t.Fatalf("main menu: %v, want %s", titoli, want)
 	}
 }
 

@@ -59,7 +59,7 @@ func Open(ctx context.Context, dir string) (*core.App, error) {
 	}
 	a.OnClose(sb)
 	a.Demo, a.SandboxURL = true, sb.URL()
-	if err := seed(ctx, a, sb); err != nil {
+	if err := seed(ctx, a, sb, dir); err != nil {
 		a.Close()
 		return nil, fmt.Errorf("dati dimostrativi: %w", err)
 	}
@@ -92,7 +92,7 @@ var Ente = store.Ente{
 	Indirizzo:     "Piazza Unità d'Italia 1, 20871 Vimercate (MB)",
 }
 
-func seed(ctx context.Context, a *core.App, sb *sandbox.Sandbox) error {
+func seed(ctx context.Context, a *core.App, sb *sandbox.Sandbox, dir string) error {
 	primo, err := a.Operatori.PrimoAvvio(ctx)
 	if err != nil {
 		return err
@@ -138,6 +138,10 @@ func seed(ctx context.Context, a *core.App, sb *sandbox.Sandbox) error {
 			return err
 		}
 	}
+	// And pagoPA's FdR API for the reporting flows.
+	if err := syncFdR(ctx, a, admin, sb); err != nil {
+		return err
+	}
 	if primo {
 		if err := seedRegistro(ctx, a, admin); err != nil {
 			return err
@@ -147,7 +151,16 @@ func seed(ctx context.Context, a *core.App, sb *sandbox.Sandbox) error {
 				return err
 			}
 		}
+		if err := SeedCatalogo(ctx, a, admin); err != nil {
+			return err
+		}
 		if err := seedAvvisi(ctx, a, admin); err != nil {
+			return err
+		}
+		if err := seedRiconciliazione(ctx, a, admin, sb, dir); err != nil {
+			return fmt.Errorf("riconciliazione dimostrativa: %w", err)
+		}
+		if err := seedSegnalazioni(ctx, a); err != nil {
 			return err
 		}
 		return seedFlussi(ctx, a, admin)

@@ -98,3 +98,55 @@ func TestSalvaGPD(t *testing.T) {
 		t.Fatalf("operator: %v", err)
 	}
 }
+
+// A kind of the catalogue of spontaneous payments: its fixed amount and
+// accounts are stored and audited; codes and the ufficio › capitolo ›
+// accertamento chain are checked.
+func TestTipoDovutoCatalogo(t *testing.T) {
+	s := newService(t, nil)
+	ctx := context.Background()
+	td := store.TipoDovuto{Codice: "LOCULI", Descrizione: "Concessione cimiteriale loculo trentennale", Tassonomia: "9/0101112SP/",
+		IBAN: "IT60X0542811101000000123456", Segregazione: 1, Attivo: true, ImportoFisso: 185000, Spontaneo: true,
+		Ufficio: " SERV-CIMITERIALI ", Capitolo: "3010.05", Accertamento: "2026/118"}
+	id, err := s.SalvaTipoDovuto(ctx, admin, td)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.DB.TipoDovutoByID(ctx, id)
+	if err != nil || got.ImportoFisso != 185000 || !got.Spontaneo || got.Ufficio != "SERV-CIMITERIALI" || got.Capitolo != "3010.05" ||
+		got.Accertamento != "2026/118" {
+		t.Fatalf("stored %+v %v", got, err)
+	}
+	got.ImportoFisso, got.Spontaneo = 0, false
+	if _, err := s.SalvaTipoDovuto(ctx, admin, got); err != nil {
+		t.Fatal(err)
+	}
+	hist, err := s.DB.History(ctx, "tipo_dovuto", "1")
+	campi := map[string]string{}
+	for _, h := range hist {
+		if h.Azione == store.Modifica {
+			campi[h.Campo] = h.Prima + " › " + h.Dopo
+		}
+	}
+	if err != nil || campi["importo_fisso"] != "185000 › 0" || campi["spontaneo"] != "true › false" || len(campi) != 2 {
+		t.Fatalf("history %v %v", campi, err)
+	}
+	for _, c := range []struct {
+		mod  func(*store.TipoDovuto)
+		want string
+	}{
+		{func(t *store.TipoDovuto) { t.Tassonomia = "9/0101112XX/" }, "Tassonomia: "},
+		{func(t *store.TipoDovuto) { t.Tassonomia = "1/0101112SP/" }, "Tassonomia: "},
+		{func(t *store.TipoDovuto) { t.ImportoFisso = -1 }, "Importo fisso: "},
+		{func(t *store.TipoDovuto) { t.Ufficio = "" }, "Ufficio: obbligatorio quando è indicato il capitolo"},
+		{func(t *store.TipoDovuto) { t.Capitolo = "" }, "Capitolo: obbligatorio quando è indicato l'accertamento"},
+		{func(t *store.TipoDovuto) { t.Accertamento = "2026;DROP" }, "Accertamento: al massimo 64 caratteri"},
+	} {
+		x := td
+		x.Codice = "ALTRO"
+		c.mod(&x)
+		if _, err := s.SalvaTipoDovuto(ctx, admin, x); err == nil || !strings.HasPrefix(err.Error(), c.want) {
+			t.Errorf("%+v: %v, want %q…", x, err, c.want)
+		}
+	}
+}

@@ -115,6 +115,11 @@ func Importa(ctx context.Context, db *store.DB, operatore, path string) (Esito, 
 		if _, err := tx.SincronizzaDovutiAvvisi(ctx, &t); err != nil {
 			return err
 		}
+		// Offices, chapters and assessments the debt records name are
+		// created if missing, as MyPivot 5.7 does.
+		if _, err := tx.CreaAnagraficheMancantiToccate(ctx, t); err != nil {
+			return err
+		}
 		return IncrementaleTx(ctx, tx, t)
 	})
 	if errors.Is(err, store.ErrGiaImportato) {

@@ -82,9 +82,6 @@ func Stato(ctx context.Context, db *store.DB) (map[string]int, error) {
 	return db.ConteggiRicClassi(ctx)
 }
 
-// traccia, when set, is told how long each statement took (benchmarks).
-var traccia func(q string, d time.Duration)
-
 // modo writes the restriction of a statement to the touched keys: nothing
 // in a full run.
 type modo struct{ tutto bool }
@@ -136,6 +133,10 @@ func ordinate() []Classe {
 	return out
 }
 
+// The INSERTs below are OR IGNORE although their rows are unique by
+// construction: a statement that may ABORT half-way needs a statement
+// journal, which copied every page the statement wrote (a fifth of a run).
+
 // temporanee are dropped before and after a run: they live on the writer
 // connection, which outlives the transaction.
 var temporanee = []string{"rc_iuv", "rc_iuf", "rc_tes", "rc_iud", "rc_flusso", "rc_pag", "rc_doppi", "rc_mov"}
@@ -144,13 +145,9 @@ func classifica(ctx context.Context, tx *store.Tx, t *Toccate) (Riepilogo, error
 	var r Riepilogo
 	m := modo{tutto: t == nil}
 	execN := func(q string, args ...any) (int64, error) {
-		st := time.Now()
 		res, err := tx.ExecContext(ctx, q, args...)
 		if err != nil {
 			return 0, fmt.Errorf("riconciliazione: %w\n%s", err, q)
-		}
-		if traccia != nil {
-			traccia(q, time.Since(st))
 		}
 		return res.RowsAffected()
 	}
