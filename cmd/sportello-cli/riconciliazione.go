@@ -40,6 +40,8 @@ func init() {
 			desc + "quante righe per classificazione" +
 			cmd + "riconciliazione esporta --classificazione C --out FILE.xlsx|FILE.csv" +
 			desc + "le righe con quella classificazione (IUV, IUF o movimento con bolletta, importi, date)" +
+			cmd + "riconciliazione statistiche --per anno|mese|giorno|ufficio|tipo|capitolo|accertamento [--dal AAAA-MM-GG] [--al AAAA-MM-GG] [--json] [--png FILE]" +
+			desc + "numero e importo pagato (data esito), rendicontato (data regolamento), incassato (data valuta) per gruppo" +
 			cmd + "riconciliazione simula --out CARTELLA [--quota 0.7] [--giorno AAAA-MM-GG] [--anomalie demo|nessuna] [--importa]" +
 			desc + "(solo con --demo) i cittadini pagano una parte degli avvisi nella sandbox: ricevute, flussi e giornale" +
 			desc + "di cassa del giorno scritti nella cartella (e importati con --importa)",
@@ -49,7 +51,7 @@ func init() {
 
 func runRiconciliazione(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
-		return exitError{code: 2, msg: "riconciliazione: indicare importa, esegui, stato, esporta o simula"}
+		return exitError{code: 2, msg: "riconciliazione: indicare importa, esegui, stato, esporta, statistiche o simula"}
 	}
 	switch args[0] {
 	case "importa":
@@ -62,6 +64,8 @@ func runRiconciliazione(ctx context.Context, g globals, args []string, stdout, s
 		return ricEsporta(ctx, g, args[1:], stdout, stderr)
 	case "simula":
 		return ricSimula(ctx, g, args[1:], stdout, stderr)
+	case "statistiche":
+		return ricStatistiche(ctx, g, args[1:], stdout, stderr)
 	}
 	return exitError{code: 2, msg: fmt.Sprintf("riconciliazione: sottocomando %q sconosciuto", args[0])}
 }
