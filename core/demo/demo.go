@@ -175,7 +175,8 @@ var TipiDovuto = []store.TipoDovuto{
 		IBAN: "IT60X0542811101000000123456", Segregazione: 1, Attivo: true},
 	{Codice: "TRASPORTO", Descrizione: "Trasporto scolastico", Tassonomia: "9/0101108TS/",
 		IBAN: "IT60X0542811101000000123456", Segregazione: 1, ContoPostale: "1234567",
-		IntestatarioConto: "Comune di Vimercate - Servizio Tesoreria", Attivo: true},
+		IntestatarioConto: "Comune di Vimercate - Servizio Tesoreria", Attivo: true,
+		Ufficio: "ISTRUZIONE", Capitolo: "3050", Accertamento: "2026-118"},
 	{Codice: "COSAP", Descrizione: "Canone occupazione suolo pubblico", Tassonomia: "9/0201133IM/",
 		IBAN: "IT28X0306909606100000063185", Segregazione: 1, Attivo: true},
 }
