@@ -47,28 +47,10 @@ func init() {
 	})
 }
 
-var flussiCmds = map[string]func(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error{
-	"importa":   flussiImporta,
-	"elenco":    flussiElenco,
-	"attiva":    flussiAttiva,
-	"invia":     flussiInvia,
-	"stato":     flussiStato,
-	"riprova":   flussiRiprova,
-	"esporta":   flussiEsporta,
-	"aggiorna":  flussiAggiorna,
-	"tracciato": flussiTracciato,
-}
-
-func runFlussi(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return exitError{code: 2, msg: "flussi: indicare importa, elenco, attiva, invia, stato, riprova, esporta, aggiorna o tracciato"}
-	}
-	sub, ok := flussiCmds[args[0]]
-	if !ok {
-		return exitError{code: 2, msg: fmt.Sprintf("flussi: sottocomando %q sconosciuto", args[0])}
-	}
-	return sub(ctx, g, args[1:], stdout, stderr)
-}
+var runFlussi = sottocomandi("flussi",
+	sottocomando{"importa", flussiImporta}, sottocomando{"elenco", flussiElenco}, sottocomando{"attiva", flussiAttiva},
+	sottocomando{"invia", flussiInvia}, sottocomando{"stato", flussiStato}, sottocomando{"riprova", flussiRiprova},
+	sottocomando{"esporta", flussiEsporta}, sottocomando{"aggiorna", flussiAggiorna}, sottocomando{"tracciato", flussiTracciato})
 
 // appOperatore opens the App and resolves the acting operator; close the App when done.
 func appOperatore(ctx context.Context, g globals) (*core.App, operatori.Operatore, error) {

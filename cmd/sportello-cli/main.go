@@ -11,6 +11,7 @@ import (
 	"os"
 	"os/signal"
 	"sort"
+	"strings"
 	"syscall"
 )
 
@@ -102,5 +103,39 @@ func printUsage(w io.Writer) {
 	sort.Strings(names)
 	for _, n := range names {
 		fmt.Fprintf(w, "  %s\n", commands[n].usage)
+	}
+}
+
+// runFunc runs a command or subcommand.
+type runFunc = func(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error
+
+// sottocomando is one subcommand of a command.
+type sottocomando struct {
+	nome string
+	run  runFunc
+}
+
+// sottocomandi is a command that dispatches its first argument among subs,
+// named in the usage error in their order ("pec: indicare esporta,
+// importa, configura o sincronizza").
+func sottocomandi(comando string, subs ...sottocomando) runFunc {
+	nomi := make([]string, len(subs))
+	for i, s := range subs {
+		nomi[i] = s.nome
+	}
+	elenco := nomi[len(nomi)-1]
+	if len(nomi) > 1 {
+		elenco = strings.Join(nomi[:len(nomi)-1], ", ") + " o " + elenco
+	}
+	return func(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+		if len(args) == 0 {
+			return exitError{code: 2, msg: comando + ": indicare " + elenco}
+		}
+		for _, s := range subs {
+			if s.nome == args[0] {
+				return s.run(ctx, g, args[1:], stdout, stderr)
+			}
+		}
+		return exitError{code: 2, msg: fmt.Sprintf("%s: sottocomando %q sconosciuto", comando, args[0])}
 	}
 }

@@ -63,22 +63,8 @@ func init() {
 	})
 }
 
-func runPEC(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return exitError{code: 2, msg: "pec: indicare esporta, importa, configura o sincronizza"}
-	}
-	switch args[0] {
-	case "esporta":
-		return pecEsporta(ctx, g, args[1:], stdout, stderr)
-	case "importa":
-		return pecImporta(ctx, g, args[1:], stdout, stderr)
-	case "configura":
-		return pecConfigura(ctx, g, args[1:], stdout, stderr)
-	case "sincronizza":
-		return pecSincronizza(ctx, g, args[1:], stdout, stderr)
-	}
-	return exitError{code: 2, msg: fmt.Sprintf("pec: sottocomando %q sconosciuto", args[0])}
-}
+var runPEC = sottocomandi("pec", sottocomando{"esporta", pecEsporta}, sottocomando{"importa", pecImporta},
+	sottocomando{"configura", pecConfigura}, sottocomando{"sincronizza", pecSincronizza})
 
 func pecEsporta(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("pec esporta", flag.ContinueOnError)

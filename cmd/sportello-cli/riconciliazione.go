@@ -49,26 +49,9 @@ func init() {
 	})
 }
 
-func runRiconciliazione(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return exitError{code: 2, msg: "riconciliazione: indicare importa, esegui, stato, esporta, statistiche o simula"}
-	}
-	switch args[0] {
-	case "importa":
-		return ricImporta(ctx, g, args[1:], stdout, stderr)
-	case "esegui":
-		return ricEsegui(ctx, g, args[1:], stdout, stderr)
-	case "stato":
-		return ricStato(ctx, g, args[1:], stdout, stderr)
-	case "esporta":
-		return ricEsporta(ctx, g, args[1:], stdout, stderr)
-	case "simula":
-		return ricSimula(ctx, g, args[1:], stdout, stderr)
-	case "statistiche":
-		return ricStatistiche(ctx, g, args[1:], stdout, stderr)
-	}
-	return exitError{code: 2, msg: fmt.Sprintf("riconciliazione: sottocomando %q sconosciuto", args[0])}
-}
+var runRiconciliazione = sottocomandi("riconciliazione",
+	sottocomando{"importa", ricImporta}, sottocomando{"esegui", ricEsegui}, sottocomando{"stato", ricStato},
+	sottocomando{"esporta", ricEsporta}, sottocomando{"statistiche", ricStatistiche}, sottocomando{"simula", ricSimula})
 
 // fileDa expands folders into the files they hold (recursively, sorted).
 func fileDa(paths []string) ([]string, error) {
