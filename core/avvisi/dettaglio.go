@@ -74,6 +74,9 @@ func NomeRicevuta(tipo string) string {
 	return tipo
 }
 
+// chiRicevuta is who tells a receipt in a notice's story.
+const chiRicevuta = "gestore PEC"
+
 func storia(d Dettaglio, storico []store.AuditEntry) []Evento {
 	a, l := d.Avviso, d.Lotto
 	ev := []Evento{{Quando: l.CreatoIl, Cosa: fmt.Sprintf("Importato dal file %s (lotto %s), codice avviso %s",
@@ -93,7 +96,7 @@ func storia(d Dettaglio, storico []store.AuditEntry) []Evento {
 		if motivo := strings.TrimSpace(r.ErroreEsteso); motivo != "" {
 			cosa += ": " + motivo
 		}
-		ev = append(ev, Evento{Quando: r.Data, Chi: "gestore PEC", Cosa: cosa})
+		ev = append(ev, Evento{Quando: r.Data, Chi: chiRicevuta, Cosa: cosa})
 	}
 	for _, e := range storico {
 		var cosa string
@@ -110,10 +113,18 @@ func storia(d Dettaglio, storico []store.AuditEntry) []Evento {
 		ev = append(ev, Evento{Quando: e.At, Chi: e.Operatore, Cosa: cosa})
 	}
 	// Times are stored to the second: within one, the order above (the
-	// order things happen in) stands.
-	sort.SliceStable(ev, func(i, j int) bool {
-		return ev[i].Quando.Truncate(time.Second).Before(ev[j].Quando.Truncate(time.Second))
-	})
+	// order things happen in) stands. The send is recorded once the server
+	// has answered, which can be a second after the provider stamped its
+	// acceptance: no receipt is told before the message it answers.
+	inviato := a.Invio.InviatoIl.Truncate(time.Second)
+	chiave := func(e Evento) time.Time {
+		t := e.Quando.Truncate(time.Second)
+		if e.Chi == chiRicevuta && t.Before(inviato) {
+			return inviato
+		}
+		return t
+	}
+	sort.SliceStable(ev, func(i, j int) bool { return chiave(ev[i]).Before(chiave(ev[j])) })
 	return ev
 }
 
