@@ -12,6 +12,7 @@ import (
 	"sync"
 	"testing"
 
+	"github.com/sportello/sportello/core/riconciliazione/ingenuo"
 	"github.com/sportello/sportello/store"
 )
 
@@ -192,9 +193,7 @@ func fotografia(t testing.TB, db *store.DB) []string {
 	return out
 }
 
-func riga4(classe, tipo, chiave, iur string) string {
-	return classe + " " + tipo + " " + chiave + "/" + iur
-}
+func riga4(classe, tipo, chiave, iur string) string { return ingenuo.Riga(classe, tipo, chiave, iur) }
 
 func dettaglio(t *testing.T, db *store.DB, classe, chiave, iur string) string {
 	t.Helper()
@@ -542,11 +541,11 @@ func simula(t testing.TB, src fonte, passi int) {
 			t.Fatalf("%s: Stato %v / %v (%v %v)", quando, si, sf, err1, err2)
 		}
 	}
-	x, err := caricaIngenuo(ctx, full)
+	x, err := ingenuo.Carica(ctx, full)
 	if err != nil {
 		t.Fatal(err)
 	}
-	confronta(t, "nested loops", fotografia(t, full), x.classi())
+	confronta(t, "nested loops", fotografia(t, full), x.Classi())
 }
 
 // totaleFlusso is a stored flow's total, so that random credits often
