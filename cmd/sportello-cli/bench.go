@@ -30,9 +30,10 @@ import (
 
 func init() {
 	register(command{
-		name:  "bench",
-		usage: "bench flussi [--righe 100000] [--invii 20000] [--base 200] [--limitati 450] [--archivio 1000000] [--dir DIR] [--cpuprofile F]",
-		run:   runBench,
+		name: "bench",
+		usage: "bench flussi [--righe 100000] [--invii 20000] [--base 200] [--limitati 450] [--archivio 1000000] [--dir DIR] [--cpuprofile F]\n" +
+			"  bench riconciliazione [--ricevute 1000000] [--ingenuo 10000] [--giornata 1000] [--opi-mb 100] [--dir DIR] [--cpuprofile F]",
+		run: sottocomandi("bench", sottocomando{"flussi", runBenchFlussi}, sottocomando{"riconciliazione", runBenchRiconciliazione}),
 	})
 }
 
@@ -42,10 +43,7 @@ type benchRow struct {
 	peak                                          int64
 }
 
-func runBench(ctx context.Context, _ globals, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 || args[0] != "flussi" {
-		return exitError{code: 2, msg: "bench: indicare flussi"}
-	}
+func runBenchFlussi(ctx context.Context, _ globals, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("bench flussi", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	righe := fs.Int("righe", 100_000, "righe del file importato ed esportato")
@@ -55,44 +53,74 @@ func runBench(ctx context.Context, _ globals, args []string, stdout, stderr io.W
 	archivio := fs.Int("archivio", 1_000_000, "notifiche dell'archivio per la ricerca (0: salta)")
 	dir := fs.String("dir", "", "cartella di lavoro (vuoto: temporanea, rimossa alla fine)")
 	cpuprofile := fs.String("cpuprofile", "", "scrive il profilo CPU dell'intera prova in questo file (go tool pprof)")
-	if err := fs.Parse(args[1:]); err != nil {
+	if err := fs.Parse(args); err != nil {
 		return exitError{code: 2}
 	}
-	if *cpuprofile != "" {
-		pf, err := os.Create(*cpuprofile)
-		if err != nil {
-			return err
-		}
-		defer pf.Close()
-		if err := pprof.StartCPUProfile(pf); err != nil {
-			return err
-		}
-		defer pprof.StopCPUProfile()
+	stop, err := startCPUProfile(*cpuprofile)
+	if err != nil {
+		return err
 	}
-	work := *dir
-	if work == "" {
-		var err error
-		if work, err = os.MkdirTemp("", "sportello-bench-"); err != nil {
-			return err
-		}
-		defer os.RemoveAll(work)
+	defer stop()
+	work, cleanup, err := workDir(*dir)
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	b := &bench{ctx: ctx, dir: work, log: stderr}
-	var rows []benchRow
-	steps := []func() ([]benchRow, error){
+	rows, err := runSteps(
 		func() ([]benchRow, error) { return b.importExport(*righe) },
 		func() ([]benchRow, error) { return b.send(*invii, *base) },
 		func() ([]benchRow, error) { return b.rateLimited(*limitati) },
 		func() ([]benchRow, error) { return b.archive(*archivio) },
+	)
+	if err != nil {
+		return err
 	}
-	for _, step := range steps {
-		r, err := step() // a size of 0 skips the step
+	return printBench(stdout, rows)
+}
 
+// startCPUProfile profiles the whole run into path ("" : not at all).
+func startCPUProfile(path string) (stop func(), err error) {
+	if path == "" {
+		return func() {}, nil
+	}
+	pf, err := os.Create(path)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(pf); err != nil {
+		pf.Close()
+		return nil, err
+	}
+	return func() { pprof.StopCPUProfile(); pf.Close() }, nil
+}
+
+// workDir is dir, or a temporary directory removed by cleanup.
+func workDir(dir string) (work string, cleanup func(), err error) {
+	if dir != "" {
+		return dir, func() {}, os.MkdirAll(dir, 0o755)
+	}
+	if work, err = os.MkdirTemp("", "sportello-bench-"); err != nil {
+		return "", nil, err
+	}
+	return work, func() { os.RemoveAll(work) }, nil
+}
+
+// runSteps runs the steps in order and gathers their rows; a step whose
+// size is 0 returns none.
+func runSteps(steps ...func() ([]benchRow, error)) ([]benchRow, error) {
+	var rows []benchRow
+	for _, step := range steps {
+		r, err := step()
 		if err != nil {
-			return err
+			return nil, err
 		}
 		rows = append(rows, r...)
 	}
+	return rows, nil
+}
+
+func printBench(stdout io.Writer, rows []benchRow) error {
 	tw := tabwriter.NewWriter(stdout, 2, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "MISURA\tGRANDEZZA\tVALORE\tRIFERIMENTO INGENUO\tRAPPORTO\tOBIETTIVO\tPICCO RSS")
 	for _, r := range rows {

@@ -67,3 +67,22 @@ func mustOne(t *testing.T, dir string) string {
 	}
 	return es[0].Name()
 }
+
+// The benchmark at a small size: every step runs, the engine agrees with
+// the nested loops (else it fails), the day and the journal are stored.
+func TestBenchRiconciliazione(t *testing.T) {
+	code, stdout, stderr := runCLI(t, nil, "bench", "riconciliazione", "--ricevute", "3000", "--ingenuo", "500",
+		"--giornata", "50", "--opi-mb", "1")
+	if code != 0 {
+		t.Fatalf("exit %d\n%s\n%s", code, stdout, stderr)
+	}
+	for _, want := range []string{"500 ricevute + 500 righe (stesse classificazioni)", "cicli annidati",
+		"importazione incrementale di una giornata (50 ricevute", "riclassificando tutto", "letto e memorizzato", "xml.Unmarshal"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("no %q in\n%s", want, stdout)
+		}
+	}
+	if n := strings.Count(stdout, "\n"); n != 8 {
+		t.Errorf("%d lines, want a header and 7 rows:\n%s", n, stdout)
+	}
+}
