@@ -61,38 +61,12 @@ func init() {
 	})
 }
 
-func runAvvisi(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return exitError{code: 2, msg: "avvisi: indicare importa, genera, invia, ricevute, reinvia, annulla, stato, pdf, tracciato, esempio o verifica"}
-	}
-	switch args[0] {
-	case "importa":
-		return avvisiImporta(ctx, g, args[1:], stdout, stderr)
-	case "stato":
-		return avvisiStato(ctx, g, args[1:], stdout, stderr)
-	case "pdf":
-		return avvisiPDF(ctx, g, args[1:], stdout, stderr)
-	case "genera":
-		return avvisiGenera(ctx, g, args[1:], stdout, stderr)
-	case "invia":
-		return avvisiInvia(ctx, g, args[1:], stdout, stderr)
-	case "ricevute":
-		return avvisiRicevute(ctx, g, args[1:], stdout, stderr)
-	case "reinvia":
-		return avvisiReinvia(ctx, g, args[1:], stdout, stderr)
-	case "annulla":
-		return avvisiAnnulla(ctx, g, args[1:], stdout, stderr)
-	case "tracciato":
-		return avvisiTracciato(args[1:], stdout, stderr)
-	case "verifica":
-		return avvisiVerifica(args[1:], stdout, stderr)
-	case "esempio":
-		return avvisiEsempio(args[1:], stdout, stderr)
-	}
-	return exitError{code: 2, msg: fmt.Sprintf("avvisi: sottocomando %q sconosciuto", args[0])}
-}
+var runAvvisi = sottocomandi("avvisi", sottocomando{"importa", avvisiImporta}, sottocomando{"genera", avvisiGenera},
+	sottocomando{"invia", avvisiInvia}, sottocomando{"ricevute", avvisiRicevute}, sottocomando{"reinvia", avvisiReinvia},
+	sottocomando{"annulla", avvisiAnnulla}, sottocomando{"stato", avvisiStato}, sottocomando{"pdf", avvisiPDF},
+	sottocomando{"tracciato", avvisiTracciato}, sottocomando{"esempio", avvisiEsempio}, sottocomando{"verifica", avvisiVerifica})
 
-func avvisiTracciato(args []string, stdout, stderr io.Writer) error {
+func avvisiTracciato(_ context.Context, _ globals, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("avvisi tracciato", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	out := fs.String("out", "", "file di destinazione .xlsx")
@@ -109,7 +83,7 @@ func avvisiTracciato(args []string, stdout, stderr io.Writer) error {
 	return nil
 }
 
-func avvisiVerifica(args []string, stdout, stderr io.Writer) error {
+func avvisiVerifica(_ context.Context, _ globals, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("avvisi verifica", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	rest, err := parseArgs(fs, args, "FILE")
@@ -401,7 +375,7 @@ func avvisiAnnulla(ctx context.Context, g globals, args []string, stdout, stderr
 	})
 }
 
-func avvisiEsempio(args []string, stdout, stderr io.Writer) error {
+func avvisiEsempio(_ context.Context, _ globals, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("avvisi esempio", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	n := fs.Int("righe", 1000, "numero di righe")

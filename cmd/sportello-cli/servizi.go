@@ -31,18 +31,7 @@ func init() {
 	})
 }
 
-func runServizi(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return exitError{code: 2, msg: "servizi: indicare elenco o aggiungi"}
-	}
-	switch args[0] {
-	case "elenco":
-		return serviziElenco(ctx, g, args[1:], stdout, stderr)
-	case "aggiungi":
-		return serviziAggiungi(ctx, g, args[1:], stdout, stderr)
-	}
-	return exitError{code: 2, msg: fmt.Sprintf("servizi: sottocomando %q sconosciuto", args[0])}
-}
+var runServizi = sottocomandi("servizi", sottocomando{"elenco", serviziElenco}, sottocomando{"aggiungi", serviziAggiungi})
 
 func serviziElenco(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("servizi elenco", flag.ContinueOnError)

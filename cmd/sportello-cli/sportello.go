@@ -41,30 +41,18 @@ func init() {
 	})
 }
 
-func runPagamenti(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
-	if len(args) == 0 {
-		return exitError{code: 2, msg: "pagamenti: indicare cerca, spontaneo, pubblica, invia o catalogo"}
-	}
-	switch args[0] {
-	case "cerca":
-		return pagamentiCerca(ctx, g, args[1:], stdout, stderr)
-	case "spontaneo":
-		return pagamentiSpontaneo(ctx, g, args[1:], stdout, stderr)
-	case "pubblica":
-		return conOperatore(ctx, g, "pagamenti pubblica", args[1:], stderr, "CODICE_AVVISO", func(a *core.App, by operatori.Operatore, pos []string) error {
-			x, err := a.Avvisi.PubblicaSpontaneo(ctx, by, pos[0])
-			if err != nil {
-				return domain("pagamenti pubblica", err)
-			}
-			fmt.Fprintf(stdout, "avviso %s pagabile su pagoPA (%s)\n", pagopa.FormattaCodiceAvviso(x.Avviso.CodiceAvviso), x.Avviso.StatoGPD)
-			return nil
-		})
-	case "invia":
-		return pagamentiInvia(ctx, g, args[1:], stdout, stderr)
-	case "catalogo":
-		return pagamentiCatalogo(ctx, g, args[1:], stdout, stderr)
-	}
-	return exitError{code: 2, msg: fmt.Sprintf("pagamenti: sottocomando %q sconosciuto", args[0])}
+var runPagamenti = sottocomandi("pagamenti", sottocomando{"cerca", pagamentiCerca}, sottocomando{"spontaneo", pagamentiSpontaneo},
+	sottocomando{"pubblica", pagamentiPubblica}, sottocomando{"invia", pagamentiInvia}, sottocomando{"catalogo", pagamentiCatalogo})
+
+func pagamentiPubblica(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+	return conOperatore(ctx, g, "pagamenti pubblica", args, stderr, "CODICE_AVVISO", func(a *core.App, by operatori.Operatore, pos []string) error {
+		x, err := a.Avvisi.PubblicaSpontaneo(ctx, by, pos[0])
+		if err != nil {
+			return domain("pagamenti pubblica", err)
+		}
+		fmt.Fprintf(stdout, "avviso %s pagabile su pagoPA (%s)\n", pagopa.FormattaCodiceAvviso(x.Avviso.CodiceAvviso), x.Avviso.StatoGPD)
+		return nil
+	})
 }
 
 // esitoCerca is pagamenti cerca --json.
