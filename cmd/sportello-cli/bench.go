@@ -22,6 +22,7 @@ import (
 	"github.com/sportello/sportello/core/anagrafe"
 	"github.com/sportello/sportello/core/appio"
 	"github.com/sportello/sportello/core/flussi"
+	"github.com/sportello/sportello/core/misura"
 	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/sandbox"
 	"github.com/sportello/sportello/core/secrets"
@@ -51,21 +52,15 @@ func runBenchFlussi(ctx context.Context, _ globals, args []string, stdout, stder
 	base := fs.Int("base", 200, "notifiche inviate dal riferimento sequenziale")
 	limitati := fs.Int("limitati", 450, "notifiche inviate con il limite 150/5s (due chiamate ciascuna)")
 	archivio := fs.Int("archivio", 1_000_000, "notifiche dell'archivio per la ricerca (0: salta)")
-	dir := fs.String("dir", "", "cartella di lavoro (vuoto: temporanea, rimossa alla fine)")
-	cpuprofile := fs.String("cpuprofile", "", "scrive il profilo CPU dell'intera prova in questo file (go tool pprof)")
+	comuni := flagComuni(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitError{code: 2}
 	}
-	stop, err := startCPUProfile(*cpuprofile)
+	work, stop, err := comuni.avvia()
 	if err != nil {
 		return err
 	}
 	defer stop()
-	work, cleanup, err := workDir(*dir)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
 	b := &bench{ctx: ctx, dir: work, log: stderr}
 	rows, err := runSteps(
 		func() ([]benchRow, error) { return b.importExport(*righe) },
@@ -79,31 +74,41 @@ func runBenchFlussi(ctx context.Context, _ globals, args []string, stdout, stder
 	return printBench(stdout, rows)
 }
 
-// startCPUProfile profiles the whole run into path ("" : not at all).
-func startCPUProfile(path string) (stop func(), err error) {
-	if path == "" {
-		return func() {}, nil
+// benchComune holds the flags every bench has: where to work and where
+// to write a CPU profile.
+type benchComune struct{ dir, cpuprofile *string }
+
+func flagComuni(fs *flag.FlagSet) benchComune {
+	return benchComune{
+		dir:        fs.String("dir", "", "cartella di lavoro (vuoto: temporanea, rimossa alla fine)"),
+		cpuprofile: fs.String("cpuprofile", "", "scrive il profilo CPU dell'intera prova in questo file (go tool pprof)"),
 	}
-	pf, err := os.Create(path)
-	if err != nil {
-		return nil, err
-	}
-	if err := pprof.StartCPUProfile(pf); err != nil {
-		pf.Close()
-		return nil, err
-	}
-	return func() { pprof.StopCPUProfile(); pf.Close() }, nil
 }
 
-// workDir is dir, or a temporary directory removed by cleanup.
-func workDir(dir string) (work string, cleanup func(), err error) {
-	if dir != "" {
-		return dir, func() {}, os.MkdirAll(dir, 0o755)
+// avvia starts the CPU profile, if asked, and gives the working directory
+// (a temporary one unless --dir); stop ends the profile and removes what
+// is temporary.
+func (c benchComune) avvia() (work string, stop func(), err error) {
+	stopProfilo := func() {}
+	if *c.cpuprofile != "" {
+		pf, err := os.Create(*c.cpuprofile)
+		if err != nil {
+			return "", nil, err
+		}
+		if err := pprof.StartCPUProfile(pf); err != nil {
+			pf.Close()
+			return "", nil, err
+		}
+		stopProfilo = func() { pprof.StopCPUProfile(); pf.Close() }
+	}
+	if work = *c.dir; work != "" {
+		return work, stopProfilo, os.MkdirAll(work, 0o755)
 	}
 	if work, err = os.MkdirTemp("", "sportello-bench-"); err != nil {
+		stopProfilo()
 		return "", nil, err
 	}
-	return work, func() { os.RemoveAll(work) }, nil
+	return work, func() { stopProfilo(); os.RemoveAll(work) }, nil
 }
 
 // runSteps runs the steps in order and gathers their rows; a step whose
@@ -219,10 +224,10 @@ func writeXLSX(path string, cfs []string) error {
 
 func measure(fn func() error) (time.Duration, int64, error) {
 	debug.FreeOSMemory()
-	resetPeakRSS()
+	misura.AzzeraPicco()
 	start := time.Now()
 	err := fn()
-	return time.Since(start), peakRSS(), err
+	return time.Since(start), misura.PiccoRSS(), err
 }
 
 func secs(d time.Duration) string {

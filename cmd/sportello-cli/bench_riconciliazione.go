@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/xml"
 	"flag"
 	"fmt"
 	"io"
@@ -12,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sportello/sportello/core/misura"
 	"github.com/sportello/sportello/core/riconciliazione"
 	"github.com/sportello/sportello/core/riconciliazione/cassa"
 	"github.com/sportello/sportello/core/riconciliazione/ingenuo"
@@ -30,21 +30,15 @@ func runBenchRiconciliazione(ctx context.Context, _ globals, args []string, stdo
 	nIngenuo := fs.Int("ingenuo", 10_000, "ricevute della popolazione su cui gira anche il confronto a cicli annidati (0: salta)")
 	giornata := fs.Int("giornata", 1_000, "pagamenti della giornata importata in modo incrementale nella popolazione grande")
 	opiMB := fs.Int("opi-mb", 100, "megabyte del giornale OPI importato (0: salta)")
-	dir := fs.String("dir", "", "cartella di lavoro (vuoto: temporanea, rimossa alla fine)")
-	cpuprofile := fs.String("cpuprofile", "", "scrive il profilo CPU dell'intera prova in questo file (go tool pprof)")
+	comuni := flagComuni(fs)
 	if err := fs.Parse(args); err != nil {
 		return exitError{code: 2}
 	}
-	stop, err := startCPUProfile(*cpuprofile)
+	work, stop, err := comuni.avvia()
 	if err != nil {
 		return err
 	}
 	defer stop()
-	work, cleanup, err := workDir(*dir)
-	if err != nil {
-		return err
-	}
-	defer cleanup()
 	b := &benchRic{bench: bench{ctx: ctx, dir: work, log: stderr}}
 	rows, err := runSteps(
 		func() ([]benchRow, error) { return b.confronto(*nIngenuo) },
@@ -81,9 +75,9 @@ func (b *benchRic) popolazione(name string, n int) (*store.DB, benchRow, error) 
 
 // esegui is a full reconciliation with its wall and CPU time.
 func (b *benchRic) esegui(db *store.DB) (rp riconciliazione.Riepilogo, wall, cpu time.Duration, peak int64, err error) {
-	c0 := cpuTime()
+	c0 := misura.CPU()
 	wall, peak, err = measure(func() error { rp, err = riconciliazione.Esegui(b.ctx, db, "bench"); return err })
-	return rp, wall, cpuTime() - c0, peak, err
+	return rp, wall, misura.CPU() - c0, peak, err
 }
 
 // confronto runs the engine and the nested loops on the same n receipts
@@ -167,7 +161,7 @@ func (b *benchRic) grande(n, giornata int) ([]benchRow, error) {
 		return nil, err
 	}
 	b.logf("importo una giornata: %d ricevute, il loro flusso, il giornale che lo accredita", giornata)
-	c0 := cpuTime()
+	c0 := misura.CPU()
 	wallInc, peakInc, err := measure(func() error {
 		for _, f := range files {
 			if _, err := riconciliazione.Importa(b.ctx, db, "bench", f); err != nil {
@@ -179,7 +173,7 @@ func (b *benchRic) grande(n, giornata int) ([]benchRow, error) {
 	if err != nil {
 		return nil, err
 	}
-	cpuInc := cpuTime() - c0
+	cpuInc := misura.CPU() - c0
 	b.logf("la stessa giornata riclassificando tutto")
 	_, wallFull, cpuFull, _, err := b.esegui(db)
 	if err != nil {
@@ -258,29 +252,8 @@ func unmarshalOPI(path string) (int, error) {
 	if err != nil {
 		return 0, err
 	}
-	var doc struct {
-		Conti []struct {
-			Movimenti []struct {
-				TipoMovimento  string `xml:"tipo_movimento"`
-				TipoDocumento  string `xml:"tipo_documento"`
-				TipoOperazione string `xml:"tipo_operazione"`
-				Importo        string `xml:"importo"`
-				Bolletta       string `xml:"numero_bolletta_quietanza"`
-				DataMovimento  string `xml:"data_movimento"`
-				DataValuta     string `xml:"data_valuta_ente"`
-				Anagrafica     string `xml:"cliente>anagrafica_cliente"`
-				Causale        string `xml:"causale"`
-			} `xml:"movimento_conto_evidenza"`
-		} `xml:"informazioni_conto_evidenza"`
-	}
-	if err := xml.Unmarshal(data, &doc); err != nil {
-		return 0, err
-	}
-	n := 0
-	for _, c := range doc.Conti {
-		n += len(c.Movimenti)
-	}
-	return n, nil
+	movimenti, err := ingenuo.GiornaleOPI(data)
+	return len(movimenti), err
 }
 
 // migliaia writes n with the Italian thousands separator.

@@ -1,7 +1,6 @@
 package flussi
 
 import (
-	"bufio"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -15,6 +14,7 @@ import (
 	"github.com/xuri/excelize/v2"
 
 	"github.com/sportello/sportello/core/anagrafe"
+	"github.com/sportello/sportello/core/misura"
 	"github.com/sportello/sportello/core/pagopa"
 )
 
@@ -52,7 +52,7 @@ func benchLeggi(b *testing.B, path string, read func(path string) (int, error)) 
 	b.StopTimer()
 	b.ReportMetric(float64(benchRows*b.N)/b.Elapsed().Seconds(), "rows/s")
 	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
-	if hwm := vmHWM(); hwm > 0 {
+	if hwm := misura.PiccoRSS(); hwm > 0 {
 		b.ReportMetric(float64(hwm)/(1<<20), "VmHWM-MB")
 	}
 }
@@ -199,21 +199,4 @@ func samplePeak() func() uint64 {
 		read()
 		return peak
 	}
-}
-
-// vmHWM is the process's peak resident set in bytes, 0 where unknown.
-func vmHWM() uint64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

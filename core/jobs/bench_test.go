@@ -1,18 +1,15 @@
 package jobs
 
 import (
-	"bufio"
 	"context"
-	"os"
 	"runtime/metrics"
-	"strconv"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/google/uuid"
 
+	"github.com/sportello/sportello/core/misura"
 	"github.com/sportello/sportello/store"
 )
 
@@ -80,7 +77,7 @@ func benchItems(b *testing.B, n int, run func(*Engine, uuid.UUID) error, ks []st
 	}
 	b.ReportMetric(float64(n*b.N)/elapsed.Seconds(), "items/s")
 	b.ReportMetric(float64(peak())/(1<<20), "peak-heap-MB")
-	if hwm := vmHWM(); hwm > 0 {
+	if hwm := misura.PiccoRSS(); hwm > 0 {
 		b.ReportMetric(float64(hwm)/(1<<20), "VmHWM-MB")
 	}
 }
@@ -167,21 +164,4 @@ func samplePeak() func() uint64 {
 		read()
 		return peak
 	}
-}
-
-// vmHWM is the process's peak resident set in bytes, 0 where unknown.
-func vmHWM() uint64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	sc := bufio.NewScanner(f)
-	for sc.Scan() {
-		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseUint(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 10, 64)
-			return kb << 10
-		}
-	}
-	return 0
 }

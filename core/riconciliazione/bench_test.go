@@ -1,15 +1,13 @@
 package riconciliazione
 
 import (
-	"bufio"
 	"context"
 	"fmt"
-	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sportello/sportello/core/misura"
 	"github.com/sportello/sportello/core/riconciliazione/ingenuo"
 	"github.com/sportello/sportello/store"
 )
@@ -51,44 +49,6 @@ func TestIngenuoComeMotore(t *testing.T) {
 	confronta(t, "scenario", x.Classi(), atteseScenario())
 }
 
-// picco is the process's peak resident memory (VmHWM) in MiB.
-func picco() float64 {
-	f, err := os.Open("/proc/self/status")
-	if err != nil {
-		return 0
-	}
-	defer f.Close()
-	s := bufio.NewScanner(f)
-	for s.Scan() {
-		if v, ok := strings.CutPrefix(s.Text(), "VmHWM:"); ok {
-			kb, _ := strconv.ParseFloat(strings.TrimSuffix(strings.TrimSpace(v), " kB"), 64)
-			return kb / 1024
-		}
-	}
-	return 0
-}
-
-// cpu is the process's user and system time from /proc/self/stat (clock
-// ticks of 10 ms); 0 where there is no /proc. On a shared machine it tells
-// the work done from the time waited.
-func cpu() time.Duration {
-	b, err := os.ReadFile("/proc/self/stat")
-	if err != nil {
-		return 0
-	}
-	_, after, _ := strings.Cut(string(b), ") ") // the command may hold spaces
-	f := strings.Fields(after)
-	if len(f) < 13 {
-		return 0
-	}
-	u, _ := strconv.ParseInt(f[11], 10, 64)
-	s, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(u+s) * 10 * time.Millisecond
-}
-
-// azzeraPicco resets VmHWM, so that the peak is the measured run's.
-func azzeraPicco() { os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) }
-
 // BenchmarkRiconciliazione runs the full reconciliation on a generated
 // population of n receipts and n reporting lines (with n/50 flows and
 // about as many treasury movements), and the nested loops on the same
@@ -110,11 +70,11 @@ func BenchmarkRiconciliazione(b *testing.B) {
 				return
 			}
 			db = apri(b) // the parent's: shared by the sub-benchmarks
-			start, c0 := time.Now(), cpu()
+			start, c0 := time.Now(), misura.CPU()
 			if err := Genera(ctx, db, c.n, 1); err != nil {
 				b.Fatal(err)
 			}
-			b.Logf("Genera(%d): %v, cpu %v", c.n, time.Since(start), cpu()-c0)
+			b.Logf("Genera(%d): %v, cpu %v", c.n, time.Since(start), misura.CPU()-c0)
 			for _, tab := range []string{"ric_rt", "ric_fdr_pagamenti", "ric_tesoreria"} {
 				var k int
 				if err := db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM `+tab).Scan(&k); err != nil {
@@ -125,24 +85,24 @@ func BenchmarkRiconciliazione(b *testing.B) {
 		}
 		b.Run(fmt.Sprintf("insieme-%d", c.n), func(b *testing.B) {
 			prepara(b)
-			azzeraPicco()
-			c0 := cpu()
+			misura.AzzeraPicco()
+			c0 := misura.CPU()
 			for b.Loop() {
 				if _, err := Esegui(ctx, db, "bench"); err != nil {
 					b.Fatal(err)
 				}
 			}
-			b.ReportMetric((cpu()-c0).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((misura.CPU()-c0).Seconds()/float64(b.N), "cpu-s/op")
 			b.ReportMetric(righe*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-			b.ReportMetric(picco(), "peak-MiB")
+			b.ReportMetric(float64(misura.PiccoRSS())/(1<<20), "peak-MiB")
 		})
 		if !c.ingenuo {
 			continue
 		}
 		b.Run(fmt.Sprintf("ingenuo-%d", c.n), func(b *testing.B) {
 			prepara(b)
-			azzeraPicco()
-			c0 := cpu()
+			misura.AzzeraPicco()
+			c0 := misura.CPU()
 			for b.Loop() {
 				x, err := ingenuo.Carica(ctx, db)
 				if err != nil {
@@ -150,9 +110,9 @@ func BenchmarkRiconciliazione(b *testing.B) {
 				}
 				x.Classi()
 			}
-			b.ReportMetric((cpu()-c0).Seconds()/float64(b.N), "cpu-s/op")
+			b.ReportMetric((misura.CPU()-c0).Seconds()/float64(b.N), "cpu-s/op")
 			b.ReportMetric(righe*float64(b.N)/b.Elapsed().Seconds(), "rows/s")
-			b.ReportMetric(picco(), "peak-MiB")
+			b.ReportMetric(float64(misura.PiccoRSS())/(1<<20), "peak-MiB")
 		})
 	}
 }

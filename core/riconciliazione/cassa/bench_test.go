@@ -1,7 +1,6 @@
 package cassa
 
 import (
-	"encoding/xml"
 	"fmt"
 	"io"
 	"iter"
@@ -11,6 +10,8 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/sportello/sportello/core/riconciliazione/ingenuo"
 )
 
 // The benchmarks read a generated OPI journal of CASSA_BENCH_MB megabytes
@@ -127,43 +128,19 @@ func BenchmarkLeggiOPI(b *testing.B) {
 	})
 }
 
-// opiIngenuo is what xml.Unmarshal of the whole journal needs.
-type opiIngenuo struct {
-	Esercizio int `xml:"esercizio"`
-	Conti     []struct {
-		Conto     string `xml:"conto_evidenza"`
-		Movimenti []struct {
-			TipoMovimento  string `xml:"tipo_movimento"`
-			TipoDocumento  string `xml:"tipo_documento"`
-			TipoOperazione string `xml:"tipo_operazione"`
-			Importo        string `xml:"importo"`
-			Bolletta       string `xml:"numero_bolletta_quietanza"`
-			DataMovimento  string `xml:"data_movimento"`
-			DataValuta     string `xml:"data_valuta_ente"`
-			Anagrafica     string `xml:"cliente>anagrafica_cliente"`
-			Causale        string `xml:"causale"`
-		} `xml:"movimento_conto_evidenza"`
-	} `xml:"informazioni_conto_evidenza"`
-}
-
 func BenchmarkLeggiOPIIngenuo(b *testing.B) {
 	misura(b, func(r io.Reader) (int, error) {
 		data, err := io.ReadAll(r)
 		if err != nil {
 			return 0, err
 		}
-		var doc opiIngenuo
-		if err := xml.Unmarshal(data, &doc); err != nil {
-			return 0, err
-		}
+		movimenti, err := ingenuo.GiornaleOPI(data)
 		n := 0
-		for _, c := range doc.Conti {
-			for _, m := range c.Movimenti {
-				if m.TipoDocumento == "SOSPESO ENTRATA" {
-					n++
-				}
+		for _, m := range movimenti {
+			if m.TipoDocumento == "SOSPESO ENTRATA" {
+				n++
 			}
 		}
-		return n, nil
+		return n, err
 	})
 }

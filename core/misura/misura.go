@@ -1,4 +1,7 @@
-package main
+// Package misura reads what the benchmarks report about the process itself:
+// its peak resident memory and its CPU time. Both come from Linux's /proc;
+// elsewhere they are 0 and the benchmarks print "—".
+package misura
 
 import (
 	"bufio"
@@ -8,9 +11,8 @@ import (
 	"time"
 )
 
-// peakRSS is the process's resident-set high-water mark in bytes (Linux
-// VmHWM); 0 where /proc is not available.
-func peakRSS() int64 {
+// PiccoRSS is the process's resident-set high-water mark in bytes (VmHWM).
+func PiccoRSS() int64 {
 	f, err := os.Open("/proc/self/status")
 	if err != nil {
 		return 0
@@ -20,22 +22,22 @@ func peakRSS() int64 {
 	for sc.Scan() {
 		if v, ok := strings.CutPrefix(sc.Text(), "VmHWM:"); ok {
 			kb, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
-			return kb * 1024
+			return kb << 10
 		}
 	}
 	return 0
 }
 
-// resetPeakRSS starts a new high-water mark from the current RSS (Linux ≥ 4.0,
-// "echo 5 > /proc/self/clear_refs"); it reports whether it could.
-func resetPeakRSS() bool {
+// AzzeraPicco starts a new high-water mark from the current RSS (Linux ≥
+// 4.0, "echo 5 > /proc/self/clear_refs"), so that the next PiccoRSS is the
+// measured run's; it reports whether it could.
+func AzzeraPicco() bool {
 	return os.WriteFile("/proc/self/clear_refs", []byte("5"), 0) == nil
 }
 
-// cpuTime is the process's user and system time (Linux /proc/self/stat,
-// clock ticks of 10 ms); 0 where /proc is not available. On a shared
-// machine it tells the work done from the time waited.
-func cpuTime() time.Duration {
+// CPU is the process's user and system time (clock ticks of 10 ms). On a
+// shared machine it tells the work done from the time waited.
+func CPU() time.Duration {
 	b, err := os.ReadFile("/proc/self/stat")
 	if err != nil {
 		return 0
