@@ -531,3 +531,38 @@ func (db *DB) RicClassi(ctx context.Context, f FiltroRicClassi, offset, limit in
 		return x, err
 	})(db.r.QueryContext(ctx, q, append(w.args, limit, offset)...))
 }
+
+// RicFlussoUguale tells whether the flow h, with lines righe, is stored
+// already with the same content: settlement, count and total, and the same
+// lines in the same order. The time of the flow and the PSP's name are not
+// compared: a file and the API may write them differently.
+func (tx *Tx) RicFlussoUguale(ctx context.Context, h RicFlusso, righe []RicPagamento) (bool, error) {
+	var f RicFlusso
+	err := tx.QueryRowContext(ctx, `SELECT iur_regolamento, data_regolamento, n_pagamenti, importo_totale FROM ric_fdr
+		WHERE iuf = ?`, h.IUF).Scan(&f.IURRegolamento, &f.DataRegolamento, &f.NPagamenti, &f.ImportoTotale)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil || f.IURRegolamento != h.IURRegolamento || f.DataRegolamento != h.DataRegolamento ||
+		f.NPagamenti != h.NPagamenti || f.ImportoTotale != h.ImportoTotale {
+		return false, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT iuv, iur, indice, importo, esito, data_esito FROM ric_fdr_pagamenti
+		WHERE iuf = ? ORDER BY n`, h.IUF)
+	if err != nil {
+		return false, err
+	}
+	defer rows.Close()
+	i := 0
+	for rows.Next() {
+		var p RicPagamento
+		if err := rows.Scan(&p.IUV, &p.IUR, &p.Indice, &p.Importo, &p.Esito, &p.DataEsito); err != nil {
+			return false, err
+		}
+		if i >= len(righe) || p != righe[i] {
+			return false, rows.Err()
+		}
+		i++
+	}
+	return i == len(righe), rows.Err()
+}

@@ -123,16 +123,32 @@ func (s *Service) scaricaFlusso(ctx context.Context, operatore string, cl *fdr.C
 	if err != nil {
 		return false, err
 	}
+	h := store.RicFlusso{IUF: fl.IUF, DataFlusso: fl.DataOraFlusso.Format(time.RFC3339),
+		IURRegolamento: fl.IURRegolamento, DataRegolamento: giorno(fl.DataRegolamento), PSP: pspDi(fl),
+		NPagamenti: int(fl.NumeroTotalePagamenti), ImportoTotale: fl.ImportoTotale}
+	gia := false
 	err = s.DB.WriteMassivo(ctx, operatore, func(tx *store.Tx) error {
-		id, err := tx.InsertRicFile(ctx, store.RicFile{Tipo: TipoFdR, SHA256: sum,
-			Nome: fmt.Sprintf("pagoPA FdR %s revisione %d", fl.IUF, fl.Revisione)})
+		// The same flow already stored (from its file, or from another
+		// source): only the revision is recorded, so that the next
+		// download skips it, and the flow is no new one.
+		uguale, err := tx.RicFlussoUguale(ctx, h, righe)
 		if err != nil {
 			return err
 		}
+		nome := fmt.Sprintf("pagoPA FdR %s revisione %d", fl.IUF, fl.Revisione)
+		if uguale {
+			nome += " (uguale al flusso già presente)"
+		}
+		id, err := tx.InsertRicFile(ctx, store.RicFile{Tipo: TipoFdR, SHA256: sum, Nome: nome})
+		if err != nil {
+			return err
+		}
+		if uguale {
+			gia = true
+			return tx.SetRicFile(ctx, id, FormatoFdRAPI, len(righe))
+		}
 		var t Toccate
-		if err := tx.InsertRicFlusso(ctx, id, store.RicFlusso{IUF: fl.IUF, DataFlusso: fl.DataOraFlusso.Format(time.RFC3339),
-			IURRegolamento: fl.IURRegolamento, DataRegolamento: giorno(fl.DataRegolamento), PSP: pspDi(fl),
-			NPagamenti: int(fl.NumeroTotalePagamenti), ImportoTotale: fl.ImportoTotale}, &t); err != nil {
+		if err := tx.InsertRicFlusso(ctx, id, h, &t); err != nil {
 			return err
 		}
 		for rest := righe; len(rest) > 0; {
@@ -153,5 +169,5 @@ func (s *Service) scaricaFlusso(ctx context.Context, operatore string, cl *fdr.C
 	if errors.Is(err, store.ErrGiaImportato) {
 		return false, nil
 	}
-	return err == nil, err
+	return err == nil && !gia, err
 }

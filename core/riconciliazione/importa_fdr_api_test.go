@@ -20,6 +20,24 @@ func TestScaricaFdR(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// The same flows, already imported as files, are no new ones: only
+	// their revision is recorded, and nothing changes.
+	crf := daFile.sb.FdRCredentials()
+	if n, err := daFile.s.ScaricaFdR(ctx, daFile.op, ConfigFdR{URL: crf.BaseURL, Chiave: crf.Key}, time.Time{}, nil); err != nil || n != 0 {
+		t.Fatalf("flows imported as files, then downloaded: %d new, %v", n, err)
+	}
+	if got, _ := daFile.s.Stato(ctx); fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Fatalf("after the download %v, before %v", got, want)
+	}
+	var uguali int
+	if err := daFile.db.Reader().QueryRow(`SELECT COUNT(*) FROM ric_file WHERE formato = ? AND nome LIKE '%uguale%'`,
+		FormatoFdRAPI).Scan(&uguali); err != nil || uguali != len(daFile.es.Flussi) {
+		t.Fatalf("revisions recorded as the same flow: %d of %d, %v", uguali, len(daFile.es.Flussi), err)
+	}
+	if n, err := daFile.s.ScaricaFdR(ctx, daFile.op, ConfigFdR{URL: crf.BaseURL, Chiave: crf.Key}, time.Time{}, nil); err != nil || n != 0 {
+		t.Fatalf("second download: %d new, %v", n, err)
+	}
+
 	g := preparaGiornata(t, false)
 	cr := g.sb.FdRCredentials()
 	if _, err := g.s.ScaricaFdR(ctx, g.op, ConfigFdR{URL: cr.BaseURL}, time.Time{}, nil); !errors.Is(err, ErrFdRNonConfigurato) {
