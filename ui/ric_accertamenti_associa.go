@@ -75,7 +75,7 @@ func (u *UI) accApriAssocia(s *accGestione, x *accDettaglio) {
 		},
 		Columns: []widgets.Column{{Title: "IUV", Width: 160}, {Title: "IUR", Width: 155}, {Title: lang.L("Pagatore"), Width: 150},
 			{Title: lang.L("Data esito"), Width: 100}, {Title: lang.L("Importo"), Width: 85, Align: fyne.TextAlignTrailing},
-			{Title: lang.L("Tipo dovuto"), Width: 100}, {Title: lang.L("Bilancio del dovuto"), Width: 170}},
+			{Title: lang.L("Tipo dovuto"), Width: 125}, {Title: lang.L("Bilancio del dovuto"), Width: 145}},
 		Source: accLiberiSource{u: u},
 	})
 	uno := func(row []string) { u.accAssociaUno(s, x, d, row) }

@@ -161,7 +161,7 @@ func (s accPagamentiSource) Page(ctx context.Context, _ widgets.Filter, offset, 
 func accPagamentiColonne() []widgets.Column {
 	return []widgets.Column{{Title: "IUV", Width: 160}, {Title: "IUR", Width: 160}, {Title: lang.L("Pagatore"), Width: 150},
 		{Title: lang.L("Data esito"), Width: 100}, {Title: lang.L("Importo"), Width: 85, Align: fyne.TextAlignTrailing},
-		{Title: lang.L("Tipo dovuto"), Width: 100}, {Title: lang.L("Associato il"), Width: 140}, {Title: lang.L("Da"), Width: 70}}
+		{Title: lang.L("Tipo dovuto"), Width: 125}, {Title: lang.L("Associato il"), Width: 140}, {Title: lang.L("Da"), Width: 70}}
 }
 
 // accApriDettaglio reads the assessment (a quick local read) and shows it.

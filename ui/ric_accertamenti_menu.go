@@ -257,11 +257,11 @@ func (s accAccertamentiSource) Page(ctx context.Context, f widgets.Filter, offse
 }
 
 func accAccertamentiColonne() []widgets.Column {
-	return []widgets.Column{{Title: lang.L("Ufficio"), Width: 95}, {Title: lang.L("Capitolo"), Width: 85},
-		{Title: lang.L("Anno"), Width: 60}, {Title: lang.L("Codice"), Width: 90}, {Title: lang.L("Descrizione"), Width: 230},
+	return []widgets.Column{{Title: lang.L("Ufficio"), Width: 115}, {Title: lang.L("Capitolo"), Width: 85},
+		{Title: lang.L("Anno"), Width: 60}, {Title: lang.L("Codice"), Width: 90}, {Title: lang.L("Descrizione"), Width: 250},
 		{Title: lang.L("Previsto"), Width: 110, Align: fyne.TextAlignTrailing},
 		{Title: lang.L("Associato"), Width: 110, Align: fyne.TextAlignTrailing},
-		{Title: lang.L("Pagamenti"), Width: 90, Align: fyne.TextAlignTrailing}, {Title: lang.L("Stato"), Width: 70}}
+		{Title: lang.L("Pagamenti"), Width: 100, Align: fyne.TextAlignTrailing}, {Title: lang.L("Stato"), Width: 70}}
 }
 
 // accTotaliTesto is the line under a list of assessments.

@@ -25,8 +25,9 @@ import (
 // ricImportaScreen is Riconciliazione › Flussi › Importa flussi: the clerk
 // picks files or a folder, sees the kind recognised for each, imports them
 // one by one behind a progress dialog (Annulla stops between files), and
-// reads each file's outcome, with every error of a refused file. Below,
-// «Scarica da pagoPA» reads the reporting flows from the FdR API.
+// reads each file's whole outcome below the list (the list's column cuts
+// long ones short), with every error of a refused file. Below, «Scarica
+// da pagoPA» reads the reporting flows from the FdR API.
 type ricImportaScreen struct {
 	widget.BaseWidget
 	ScegliFile     *widget.Button
@@ -35,7 +36,7 @@ type ricImportaScreen struct {
 	Importa        *widget.Button
 	Riepilogo      *widget.Label
 	Elenco         *widget.Table
-	Errori         *widget.Label // every error of the file selected
+	Errori         *widget.Label // the whole outcome of the file selected, with every error
 	Dal            *widget.Entry // «Flussi pubblicati dal»
 	Scarica        *widget.Button
 	ConfiguraFdR   *widget.Button // administrators only
@@ -198,7 +199,7 @@ func ricImportaView(u *UI) fyne.CanvasObject {
 	nota.Importance = widget.LowImportance
 	barra := pulsanti(container.NewHBox(s.ScegliFile, s.ScegliCartella, s.Svuota, s.Importa, layout.NewSpacer()))
 	top := container.NewVBox(nota, barra, s.Riepilogo)
-	errori := widget.NewCard("", lang.L("Errori del file selezionato"), container.NewVScroll(s.Errori))
+	errori := widget.NewCard("", lang.L("Esito del file selezionato"), container.NewVScroll(s.Errori))
 	split := container.NewVSplit(s.Elenco, errori)
 	split.Offset = 0.6
 	dal := container.NewGridWrap(fyne.NewSize(120, s.Dal.MinSize().Height), s.Dal)
@@ -296,12 +297,21 @@ func (s *ricImportaScreen) seleziona(i int) {
 		s.Errori.SetText("")
 		return
 	}
+	// The whole outcome, which the list's column cuts short, then every
+	// error of a refused file.
 	v := s.voci[i]
-	if len(v.Errori) == 0 {
-		s.Errori.SetText("")
-		return
+	testo := v.Nome + ":\n" + v.Esito
+	if len(v.Errori) > 0 {
+		testo += "\n\n" + strings.Join(v.Errori, "\n")
 	}
-	s.Errori.SetText(v.Nome + ":\n" + strings.Join(v.Errori, "\n"))
+	s.Errori.Importance = widget.MediumImportance
+	switch v.Stato {
+	case ricErrore:
+		s.Errori.Importance = widget.DangerImportance
+	case ricImportato:
+		s.Errori.Importance = widget.SuccessImportance
+	}
+	s.Errori.SetText(testo)
 }
 
 // ricEsitoImport is a file's row after Importa.
@@ -370,6 +380,9 @@ func (s *ricImportaScreen) importa() {
 				s.voci[i] = ricEsitoImport(s.voci[i], es, err)
 				s.Elenco.Refresh()
 				s.aggiornaRiepilogo()
+				if i == s.selezionata {
+					s.seleziona(i)
+				}
 			})
 			fatti++
 			if s.dopoFile != nil {

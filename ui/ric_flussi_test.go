@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/sportello/sportello/core/riconciliazione"
 	"github.com/sportello/sportello/core/riconciliazione/ricevute"
@@ -103,6 +104,16 @@ func TestRicImportaCartella(t *testing.T) {
 	for _, v := range s.voci {
 		if v.Nome != bad.Nome && (v.Stato != ricImportato || !strings.HasPrefix(v.Esito, "importato: ")) {
 			t.Fatalf("good file not imported: %+v", v)
+		}
+	}
+	// A good file selected: its whole outcome, which the column cuts short.
+	for i, v := range s.voci {
+		if v.Tipo == riconciliazione.TipoFdR && v.Nome != bad.Nome {
+			s.Elenco.Select(widget.TableCellID{Row: i, Col: 0})
+			if !strings.Contains(s.Errori.Text, v.Esito) || s.Errori.Importance != widget.SuccessImportance {
+				t.Fatalf("outcome of %s shown: %q", v.Nome, s.Errori.Text)
+			}
+			break
 		}
 	}
 	if !strings.Contains(s.Riepilogo.Text, "1 non importati") || !s.Importa.Visible() {

@@ -72,7 +72,7 @@ func statNomi() map[riconciliazione.Raggruppamento]string {
 // statColonne are the table's columns, the first named after the grouping.
 func statColonne(raggruppamento string) []widgets.Column {
 	right := fyne.TextAlignTrailing
-	return []widgets.Column{{Title: raggruppamento, Width: 280}, {Title: lang.L("Pagati"), Width: 80, Align: right},
+	return []widgets.Column{{Title: raggruppamento, Width: 380}, {Title: lang.L("Pagati"), Width: 80, Align: right},
 		{Title: lang.L("Importo pagato"), Width: 150, Align: right}, {Title: lang.L("Importo rendicontato"), Width: 160, Align: right},
 		{Title: lang.L("Importo incassato"), Width: 150, Align: right}}
 }

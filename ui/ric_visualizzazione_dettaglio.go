@@ -147,7 +147,19 @@ func (u *UI) mostraRicDettaglio(s *ricVista, d riconciliazione.Dettaglio) *ricDe
 		for _, f := range d.Flussi {
 			n = f.NPagamenti
 		}
-		x.Tabs.Append(container.NewTabItem(lang.L("Pagamenti del flusso ({{.N}})", map[string]any{"N": n}), x.Righe))
+		righe := container.NewTabItem(lang.L("Pagamenti del flusso ({{.N}})", map[string]any{"N": n}), x.Righe)
+		x.Tabs.Append(righe)
+		// The lines are listed while their tab is hidden, and widget.Table
+		// then scrolls for a viewport of no height: shown, it left the
+		// first lines out (or drew one stretched in the middle). The first
+		// time the tab shows, the list starts from its first line.
+		primaVolta := true
+		x.Tabs.OnSelected = func(t *container.TabItem) {
+			if t == righe && primaVolta {
+				primaVolta = false
+				x.Righe.Table.ScrollToTop()
+			}
+		}
 	}
 	x.fillSegnalazioni(u)
 	x.Tabs.Append(container.NewTabItem(lang.L("Segnalazioni ({{.N}})", map[string]any{"N": len(d.Segnalazioni)}),

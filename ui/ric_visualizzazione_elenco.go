@@ -51,7 +51,7 @@ func (s ricElencoSource) Page(ctx context.Context, f widgets.Filter, offset, lim
 func ricElencoColonne() []widgets.Column {
 	return []widgets.Column{
 		{Title: lang.L("Classificazione"), Width: 150}, {Title: lang.L("Oggetto"), Width: 95},
-		{Title: lang.L("IUV / IUF / movimento"), Width: 190}, {Title: "IUR", Width: 160}, {Title: "IUD", Width: 170},
+		{Title: lang.L("IUV / IUF / movimento"), Width: 240}, {Title: "IUR", Width: 160}, {Title: "IUD", Width: 170},
 		{Title: lang.L("Debitore"), Width: 150},
 		{Title: lang.L("Importo pagato"), Width: 125, Align: fyne.TextAlignTrailing, Kind: tabelle.Number},
 		{Title: lang.L("Data esito"), Width: 95, Kind: tabelle.Date}, {Title: lang.L("Pagatore"), Width: 150},

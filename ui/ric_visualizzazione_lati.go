@@ -58,7 +58,7 @@ func (s ricRicevuteSource) Page(ctx context.Context, f widgets.Filter, offset, l
 func ricRicevuteView(u *UI) fyne.CanvasObject {
 	src := ricRicevuteSource{u: u}
 	cols := []widgets.Column{
-		{Title: "IUV", Width: 170}, {Title: "IUR", Width: 150}, {Title: lang.L("Indice"), Width: 60, Kind: tabelle.Integer},
+		{Title: "IUV", Width: 170}, {Title: "IUR", Width: 165}, {Title: lang.L("Indice"), Width: 60, Kind: tabelle.Integer},
 		{Title: lang.L("Importo"), Width: 95, Align: fyne.TextAlignTrailing, Kind: tabelle.Number},
 		{Title: lang.L("Esito"), Width: 85}, {Title: lang.L("Data esito"), Width: 95, Kind: tabelle.Date},
 		{Title: lang.L("Pagatore"), Width: 160}, {Title: lang.L("Codice fiscale"), Width: 165}, {Title: "PSP", Width: 170},

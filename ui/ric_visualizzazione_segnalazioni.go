@@ -169,9 +169,9 @@ func (s ricSegnalazioniSource) Page(ctx context.Context, f widgets.Filter, offse
 func ricSegnalazioniView(u *UI) fyne.CanvasObject {
 	src := ricSegnalazioniSource{u: u}
 	cols := []widgets.Column{
-		{Title: lang.L("Data"), Width: 130}, {Title: lang.L("Operatore"), Width: 110}, {Title: lang.L("Stato"), Width: 75},
+		{Title: lang.L("Data"), Width: 135}, {Title: lang.L("Operatore"), Width: 95}, {Title: lang.L("Stato"), Width: 70},
 		{Title: lang.L("Classificazione"), Width: 150}, {Title: lang.L("Oggetto"), Width: 95},
-		{Title: lang.L("IUV / IUF / movimento"), Width: 200}, {Title: "IUR", Width: 140}, {Title: lang.L("Nota"), Width: 420},
+		{Title: lang.L("IUV / IUF / movimento"), Width: 235}, {Title: "IUR", Width: 120}, {Title: lang.L("Nota"), Width: 420},
 	}
 	nota := lang.L("Ogni segnalazione, nota successiva e chiusura, la più recente per prima. Doppio clic per il dettaglio della riga segnalata.")
 	s := newRicVista(u, widgets.SearchConfig{

@@ -7,10 +7,12 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"github.com/sportello/sportello/core/riconciliazione"
 	"github.com/sportello/sportello/store"
+	"github.com/sportello/sportello/ui/widgets"
 )
 
 // Riconciliazione: «Elenca» by label, the detail with the debt record on
@@ -247,5 +249,56 @@ func TestRicVistaDeep(t *testing.T) {
 	if s.Dettaglio == nil || s.Dettaglio.d.Proprie()[0].Codice == "" || s.Dettaglio.Form == nil ||
 		s.Dettaglio.Form.Classe.Selected != "DOPPI" {
 		t.Fatalf("deep link DOPPI/segnala: %+v", s.Dettaglio)
+	}
+}
+
+// The lines of a flow are listed while their tab is hidden: when the clerk
+// opens the tab, the table starts from the first line (it used to leave
+// the first lines out until «Elenca» was pressed again).
+func TestRicRigheFlussoDallaPrima(t *testing.T) {
+	f := ricPrepara(t, true)
+	u := f.u
+	u.ShowMain()
+	u.Open("ric-rendicontazione")
+	r := u.ricVistaAperta()
+	r.Panel.Wait()
+	x, _ := ricApriRiga(t, r, 0)
+	x.Righe.Wait()
+	x.Tabs.SelectIndex(1)
+	x.Righe.Wait()
+	righe := map[int]fyne.Position{}
+	ricCelleVisibili(x.Righe.Table, fyne.Position{}, righe)
+	if x.Righe.Total() < 2 || len(righe) == 0 {
+		t.Fatalf("%d lines, rows on screen %v", x.Righe.Total(), righe)
+	}
+	prima, ok := righe[0]
+	if !ok {
+		t.Fatalf("the first line is not on screen: %v", righe)
+	}
+	if seconda, ok := righe[1]; !ok || seconda.Y <= prima.Y {
+		t.Fatalf("lines out of order: %v", righe)
+	}
+}
+
+// ricCelleVisibili collects the visible result cells of o (first column)
+// by row, with their position in o's coordinates.
+func ricCelleVisibili(o fyne.CanvasObject, off fyne.Position, out map[int]fyne.Position) {
+	if !o.Visible() {
+		return
+	}
+	pos := off.Add(o.Position())
+	switch w := o.(type) {
+	case *widgets.Cell:
+		if w.ID().Col == 0 {
+			out[w.ID().Row] = pos
+		}
+	case *fyne.Container:
+		for _, c := range w.Objects {
+			ricCelleVisibili(c, pos, out)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(w).Objects() {
+			ricCelleVisibili(c, pos, out)
+		}
 	}
 }
