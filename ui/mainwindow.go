@@ -103,13 +103,10 @@ func (u *UI) ShowMain() {
 	m.statusBase = fmt.Sprintf("%s: %s (%s)  ·  %s%s", lang.L("Operatore"), op.Nome, op.Ruolo.Label(), enteName, demo)
 	m.Status.SetText(m.statusBase)
 	m.Status.Importance = widget.LowImportance
-	if u.main != nil && u.main.stopStato != nil {
-		u.main.stopStato()
-	}
+	u.main.fermaStato()
 	u.main = m
-	u.avviaStatoPEC(m)
 	u.Win.SetOnClosed(func() {
-		m.stopStato()
+		m.fermaStato()
 		u.quitting()
 	})
 
@@ -131,6 +128,9 @@ func (u *UI) ShowMain() {
 	u.Open(start)
 	if ok && arg != "" && s.Deep != nil {
 		s.Deep(u, arg)
+	}
+	if u.statoInSottofondo { // last: the window is built before the refresh touches it
+		u.avviaStatoPEC(m)
 	}
 }
 
@@ -215,6 +215,22 @@ func (u *UI) avviaStatoPEC(m *mainWindow) {
 	}()
 }
 
+// fermaStato stops m's status refresh and waits, briefly, for its goroutine
+// to return, so that it no longer reads u.main once another window takes
+// its place (with the test driver fyne.Do runs on that goroutine). A read
+// stuck in the keyring is not waited for beyond a second: it finds its
+// context cancelled and changes nothing.
+func (m *mainWindow) fermaStato() {
+	if m == nil || m.stopStato == nil {
+		return
+	}
+	m.stopStato()
+	select {
+	case <-m.statoFatto:
+	case <-time.After(time.Second):
+	}
+}
+
 // statoPEC is the status bar's part about the PEC provider: "" while no
 // provider is configured (or the state cannot be read).
 func (u *UI) statoPEC(ctx context.Context) string {
@@ -263,9 +279,7 @@ func (m *mainWindow) setStatoPEC(testo string) {
 }
 
 func (u *UI) logout() {
-	if u.main != nil && u.main.stopStato != nil {
-		u.main.stopStato()
-	}
+	u.main.fermaStato()
 	u.Core.SetOperatore(operatori.Operatore{})
 	u.main = nil
 	u.showLogin()

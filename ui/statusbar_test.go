@@ -30,6 +30,7 @@ func TestTestoStatoPEC(t *testing.T) {
 func TestStatusBarGestorePEC(t *testing.T) {
 	ctx := context.Background()
 	u := newTestUI(t)
+	u.statoInSottofondo = true
 	admin := createAdmin(t, u)
 	u.Core.SetOperatore(admin)
 	u.ShowMain()

@@ -39,28 +39,32 @@ type UI struct {
 	opts Options
 	ctx  context.Context
 
-	main          *mainWindow
-	loginForm     *loginForm
-	primoAvvio    *primoAvvioForm
-	account       *accountForm
-	database      *databaseScreen
-	ente          *enteScreen
-	servizi       *serviziScreen
-	operatori     *operatoriScreen
-	flussi        *flussiScreen
-	notifiche     *notificheScreen
-	appio         *appIOState
-	tipiDovuto    *tipiDovutoScreen
-	cruscotto     *cruscottoScreen
-	generazione   *generazioneScreen
-	caselle       *caselleScreen
-	pecInfo       *pecInfoScreen
-	pecTitolari   *pecTitolariScreen
-	pecDomini     *pecDominiScreen
-	pecAgenti     *pecAgentiScreen
-	pecSync       *pecSyncScreen
-	pecAssistenti *pecAssistentiScreen
-	pecCaselle    *pecCaselleScreen
+	main *mainWindow
+	// statoInSottofondo: the main window's status bar refreshes itself
+	// from a goroutine. Tests turn it off: the test driver runs fyne.Do on
+	// the calling goroutine, so the refresh would race with the test.
+	statoInSottofondo bool
+	loginForm         *loginForm
+	primoAvvio        *primoAvvioForm
+	account           *accountForm
+	database          *databaseScreen
+	ente              *enteScreen
+	servizi           *serviziScreen
+	operatori         *operatoriScreen
+	flussi            *flussiScreen
+	notifiche         *notificheScreen
+	appio             *appIOState
+	tipiDovuto        *tipiDovutoScreen
+	cruscotto         *cruscottoScreen
+	generazione       *generazioneScreen
+	caselle           *caselleScreen
+	pecInfo           *pecInfoScreen
+	pecTitolari       *pecTitolariScreen
+	pecDomini         *pecDominiScreen
+	pecAgenti         *pecAgentiScreen
+	pecSync           *pecSyncScreen
+	pecAssistenti     *pecAssistentiScreen
+	pecCaselle        *pecCaselleScreen
 }
 
 func init() {
@@ -73,7 +77,7 @@ func init() {
 func New(fa fyne.App, c *core.App, opts Options) *UI {
 	fa.SetIcon(fyne.NewStaticResource("icon.png", assets.Icon))
 	fa.Settings().SetTheme(sportelloTheme{})
-	u := &UI{Core: c, Fyne: fa, opts: opts, ctx: context.Background()}
+	u := &UI{Core: c, Fyne: fa, opts: opts, ctx: context.Background(), statoInSottofondo: true}
 	u.Win = fa.NewWindow("Sportello")
 	u.Win.SetIcon(fa.Icon())
 	u.Win.SetMaster()

@@ -24,7 +24,9 @@ func newTestUI(t *testing.T) *UI {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	return New(fa, c, Options{DBPath: c.DB.Path})
+	u := New(fa, c, Options{DBPath: c.DB.Path})
+	u.statoInSottofondo = false // see the field: TestStatusBarGestorePEC turns it on
+	return u
 }
 
 func createAdmin(t *testing.T, u *UI) operatori.Operatore {
