@@ -218,6 +218,9 @@ func (s *Service) InserisciAssistente(ctx context.Context, op operatori.Operator
 			if err != nil {
 				return err
 			}
+			if !d.Certificato { // as ImpostaDominiAssistente
+				return ErrValidazione{"Dominio", fmt.Sprintf("%s non è un dominio certificato del rivenditore", d.Dominio)}
+			}
 			if err := tx.SetDominioAssistente(ctx, id, d.ID, true); err != nil {
 				return err
 			}

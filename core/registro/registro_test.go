@@ -433,3 +433,38 @@ func TestRichiestaAgente(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// An assistant sells only on the reseller's certified domains, from the
+// start as later: a domain still being certified is refused, naming it,
+// and no assistant is left behind.
+func TestAssistenteSoloDominiCertificati(t *testing.T) {
+	ctx := context.Background()
+	f := nuovo(t)
+	for _, u := range []string{"carla", "dario"} {
+		if err := f.s.DB.Write(ctx, "admin", func(tx *store.Tx) error {
+			_, err := tx.InsertOperatore(ctx, store.Operatore{Username: u, Nome: u, Ruolo: "operatore", PasswordHash: "x", Attivo: true})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	_, err := f.s.InserisciAssistente(ctx, postmaster, NuovoAssistente{
+		Assistente: store.Assistente{Username: "carla", Nome: "Carla", Cognome: "Gialli", CodiceFiscale: "BNCLRA85T50F205A",
+			EmailPEC: "carla@pec-a.it"}, Domini: []string{"pec-a.it", "attesa.it"}})
+	var ve ErrValidazione
+	if !errors.As(err, &ve) || !strings.Contains(ve.Error(), "attesa.it non è un dominio certificato") {
+		t.Fatalf("InserisciAssistente with a domain not certified: %v", err)
+	}
+	if _, err := f.s.DB.AssistenteByUsername(ctx, "carla"); !errors.Is(err, store.ErrNotFound) {
+		t.Fatalf("the refused assistant was stored: %v", err)
+	}
+	id, err := f.s.InserisciAssistente(ctx, postmaster, NuovoAssistente{
+		Assistente: store.Assistente{Username: "dario", Nome: "Dario", Cognome: "Rosa", CodiceFiscale: "BNCLRA85T50F205A",
+			EmailPEC: "dario@pec-a.it"}, Domini: []string{"pec-a.it"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.s.ImpostaDominiAssistente(ctx, postmaster, id, []string{"attesa.it"}); !errors.As(err, &ve) {
+		t.Fatalf("ImpostaDominiAssistente with a domain not certified: %v", err)
+	}
+}
