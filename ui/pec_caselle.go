@@ -45,6 +45,9 @@ type pecCaselleScreen struct {
 	CaricaDoc  *widget.Button // «Carica documentazione PDF» (pec_documenti.go)
 	GestDoc    *widget.Button // «Gestione documentazione»
 	Esporta    *widget.Button
+	// The mailbox's state, shown only where it applies: Sospendi on an
+	// ATTIVA one, Riattiva on a SOSPESA one, Cessa on either.
+	Sospendi, Riattiva, Cessa *widget.Button
 
 	Nuova     *nuovaCasellaForm
 	Agenti    *gestioneAgenteDialog
@@ -176,6 +179,7 @@ func pecCaselleView(u *UI) fyne.CanvasObject {
 		func() { u.apriGestionePacchetto(s) })
 	u.pulsantiDocumenti(s)
 	s.Esporta = widget.NewButtonWithIcon(lang.L("Esporta Dati"), theme.DocumentSaveIcon(), func() { u.esportaCaselle(s) })
+	u.pulsantiStato(s)
 	s.ChooseSave = func(suggested string, chosen func(string)) {
 		widgets.ShowFileSave(u.Win, suggested, []string{".csv"}, chosen)
 	}
@@ -186,7 +190,7 @@ func pecCaselleView(u *UI) fyne.CanvasObject {
 	// Two rows, so that the whole bar fits a 1366-pixel screen.
 	toolbar := pulsanti(container.NewVBox(
 		container.NewHBox(s.Inserisci, s.Storico, s.GestAgenti, s.GestPacch, layout.NewSpacer()),
-		container.NewHBox(s.CaricaDoc, s.GestDoc, s.Esporta, layout.NewSpacer())))
+		container.NewHBox(s.CaricaDoc, s.GestDoc, s.Esporta, layout.NewSpacer(), s.Sospendi, s.Riattiva, s.Cessa)))
 	bottom := container.NewBorder(container.NewVBox(toolbar, s.Esito, s.Nota), nil, nil, nil,
 		container.NewVScroll(container.NewPadded(s.Dettaglio)))
 	split := container.NewVSplit(s.Panel, bottom)
@@ -224,6 +228,9 @@ func (u *UI) mostraCasella(s *pecCaselleScreen) {
 	setEnabled(s.GestPacch, s.loaded && (c.PacchettoID != 0 || c.Stato == store.CasellaAttiva && c.AgenteID != 0))
 	setEnabled(s.CaricaDoc, s.loaded)
 	setEnabled(s.GestDoc, s.loaded)
+	setVisible(s.Sospendi, s.loaded && c.Stato == store.CasellaAttiva)
+	setVisible(s.Riattiva, s.loaded && c.Stato == store.CasellaSospesa)
+	setVisible(s.Cessa, s.loaded && (c.Stato == store.CasellaAttiva || c.Stato == store.CasellaSospesa))
 	if !s.loaded {
 		for _, l := range s.Campi {
 			l.SetText("")
@@ -295,6 +302,56 @@ func nAnni(n int) string {
 		return lang.L("1 anno")
 	}
 	return lang.L("{{.N}} anni", map[string]any{"N": n})
+}
+
+// pulsantiStato makes Sospendi, Riattiva and Cessa: each asks first, then
+// changes the mailbox's state here (the provider has it at the next sync),
+// and shows the new state in the detail and in the list.
+func (u *UI) pulsantiStato(s *pecCaselleScreen) {
+	// testo is a message about the mailbox c.
+	type testo func(c string) string
+	azione := func(titolo string, domanda, fatto testo, cambia func(context.Context, operatori.Operatore, int64) error) func() {
+		return func() {
+			c := s.casella
+			s.Conferma = widgets.Confirm(u.Win, titolo, domanda(c.Indirizzo), func() {
+				if err := cambia(u.ctx, u.Core.Operatore(), c.ID); err != nil {
+					u.esitoErrore(s, err)
+					return
+				}
+				u.aggiornaCasella(s, fatto(c.Indirizzo))
+				s.seleziona = c.ID
+				s.Panel.Reload()
+				s.bg.Go(func() func() {
+					s.Panel.Wait()
+					return func() { selezionaCasella(s) }
+				})
+			})
+		}
+	}
+	casella := func(c string) map[string]any { return map[string]any{"Casella": c} }
+	r := u.Core.Registro
+	s.Sospendi = widget.NewButtonWithIcon(lang.L("Sospendi"), theme.MediaPauseIcon(), azione(lang.L("Sospendi casella"),
+		func(c string) string {
+			return lang.L("Sospendere la casella {{.Casella}}? Finché è sospesa il titolare non può inviare né ricevere messaggi; il gestore la sospende alla prossima sincronizzazione.", casella(c))
+		},
+		func(c string) string {
+			return lang.L("Casella {{.Casella}} sospesa: il gestore la sospende alla prossima sincronizzazione.", casella(c))
+		}, r.Sospendi))
+	s.Riattiva = widget.NewButtonWithIcon(lang.L("Riattiva"), theme.MediaPlayIcon(), azione(lang.L("Riattiva casella"),
+		func(c string) string {
+			return lang.L("Riattivare la casella {{.Casella}}? Il gestore la riattiva alla prossima sincronizzazione.", casella(c))
+		},
+		func(c string) string {
+			return lang.L("Casella {{.Casella}} riattivata: il gestore la riattiva alla prossima sincronizzazione.", casella(c))
+		}, r.Riattiva))
+	s.Cessa = widget.NewButtonWithIcon(lang.L("Cessa"), theme.DeleteIcon(), azione(lang.L("Cessa casella"),
+		func(c string) string {
+			return lang.L("Cessare definitivamente la casella {{.Casella}}? Una casella cessata non si può più riattivare né modificare.", casella(c))
+		},
+		func(c string) string {
+			return lang.L("Casella {{.Casella}} cessata: il gestore la chiude alla prossima sincronizzazione.", casella(c))
+		}, r.Cessa))
+	s.Cessa.Importance = widget.DangerImportance
 }
 
 // aggiornaCasella reads the mailbox again after a change of its agent or

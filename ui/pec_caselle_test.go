@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/sportello/sportello/core/anagrafe"
 	"github.com/sportello/sportello/store"
@@ -233,5 +234,71 @@ func TestPecCaselleAssistenteVedeSoloLeSue(t *testing.T) {
 	}
 	if row, ok := s.Panel.Selected(); !ok || row[colCasellaIndirizzo] != "paola@pec-a.it" {
 		t.Fatalf("not selected: %v", row)
+	}
+}
+
+// Sospendi, Riattiva and Cessa appear where the state allows them, ask
+// first, and the new state shows in the detail, the list and the outbox.
+func TestPecCaselleStato(t *testing.T) {
+	f := newPecFixture(t)
+	ctx := context.Background()
+	r := f.u.Core.Registro
+	f.open(t, f.admin, "pec-caselle")
+	s := f.u.pecCaselle
+	s.Panel.Wait()
+	visibili := func() string {
+		var v []string
+		for _, b := range []*widget.Button{s.Sospendi, s.Riattiva, s.Cessa} {
+			if b.Visible() {
+				v = append(v, b.Text)
+			}
+		}
+		return strings.Join(v, " ")
+	}
+	if got := visibili(); got != "" {
+		t.Fatalf("state buttons with no mailbox chosen: %q", got)
+	}
+	s.elenca(t, func() { test.Type(s.Panel.Entries["casella"], "mario.rossi") })
+	s.Panel.SelectRow(0)
+	id := s.casella.ID
+	if got := visibili(); got != "Sospendi Cessa" {
+		t.Fatalf("ATTIVA: %q", got)
+	}
+	passo := func(b *widget.Button, si bool, stato, mostrato, pulsanti string) {
+		t.Helper()
+		test.Tap(b)
+		if si {
+			test.Tap(s.Conferma.Si)
+		} else {
+			test.Tap(s.Conferma.No)
+		}
+		s.bg.Wait()
+		c, err := r.Casella(ctx, f.admin, id)
+		row, _ := s.Panel.Selected()
+		if err != nil || c.Stato != stato || s.Campi["stato"].Text != mostrato || row[colCasellaStato] != mostrato || visibili() != pulsanti {
+			t.Fatalf("after %s (SI %v): %v %q, detail %q, list %v, buttons %q, esito %q", b.Text, si, err, c.Stato,
+				s.Campi["stato"].Text, row, visibili(), s.Esito.Text)
+		}
+	}
+	passo(s.Sospendi, false, store.CasellaAttiva, "Attiva", "Sospendi Cessa")
+	passo(s.Sospendi, true, store.CasellaSospesa, "Sospesa", "Riattiva Cessa")
+	if !strings.Contains(s.Esito.Text, "sospesa") {
+		t.Fatalf("esito: %q", s.Esito.Text)
+	}
+	passo(s.Riattiva, true, store.CasellaAttiva, "Attiva", "Sospendi Cessa")
+	passo(s.Cessa, true, store.CasellaCessata, "Cessata", "")
+
+	// The changes wait in the outbox for the provider.
+	if st, err := r.StatoSync(ctx); err != nil || st.Pendenti == 0 {
+		t.Fatalf("pending changes: %+v %v", st, err)
+	}
+	// A mailbox waiting for activation is the provider's: no state button.
+	s.elenca(t, func() { s.Panel.Selects["stato"].SetSelected("In attesa di attivazione") })
+	if s.Panel.Total() == 0 {
+		t.Fatal("no mailbox in attesa in the fixture")
+	}
+	s.Panel.SelectRow(0)
+	if got := visibili(); got != "" {
+		t.Fatalf("IN_ATTESA: %q", got)
 	}
 }
