@@ -532,6 +532,21 @@ func (db *DB) RicClassi(ctx context.Context, f FiltroRicClassi, offset, limit in
 	})(db.r.QueryContext(ctx, q, append(w.args, limit, offset)...))
 }
 
+// RicFileFlusso is the imported file (or FdR API revision) the stored flow
+// iuf came from; ErrNotFound when no flow iuf is stored.
+func (tx *Tx) RicFileFlusso(ctx context.Context, iuf string) (RicFile, error) {
+	var f RicFile
+	var il string
+	err := tx.QueryRowContext(ctx, `SELECT f.id, f.tipo, f.nome, f.sha256, f.formato, f.righe, f.importato_il, f.importato_da
+		FROM ric_fdr x JOIN ric_file f ON f.id = x.file_id WHERE x.iuf = ?`, iuf).Scan(&f.ID, &f.Tipo, &f.Nome, &f.SHA256,
+		&f.Formato, &f.Righe, &il, &f.ImportatoDa)
+	if errors.Is(err, sql.ErrNoRows) {
+		return f, ErrNotFound
+	}
+	f.ImportatoIl, _ = time.Parse(time.RFC3339, il)
+	return f, err
+}
+
 // RicFlussoUguale tells whether the flow h, with lines righe, is stored
 // already with the same content: settlement, count and total, and the same
 // lines in the same order. The time of the flow and the PSP's name are not

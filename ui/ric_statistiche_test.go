@@ -66,11 +66,13 @@ func TestRicStatistiche(t *testing.T) {
 	s.Per.SetSelected("Giorno")
 	s.bg.Wait()
 	righe = statRighe(s)
-	if len(righe) != 4 || righe[0][0] != "20/11/2026" || righe[1][0] != "21/11/2026" || righe[2][0] != "22/11/2026" ||
-		righe[1][1] != "0" || righe[1][3] != righe[3][3] || righe[2][4] != righe[3][4] || righe[3][4] == "0,00" {
+	// Payments on 20/11; settled, reported and credited (value date =
+	// settlement date) on 21/11.
+	if len(righe) != 3 || righe[0][0] != "20/11/2026" || righe[1][0] != "21/11/2026" || righe[2][0] != "Totale" ||
+		righe[1][1] != "0" || righe[1][3] != righe[2][3] || righe[1][4] != righe[2][4] || righe[2][4] == "0,00" {
 		t.Fatalf("days: %q", righe)
 	}
-	rendicontato := righe[3][3]
+	rendicontato := righe[2][3]
 	// The settlement day alone: what was reported, nothing paid.
 	test.Type(s.Dal, "21/11/2026")
 	test.Type(s.Al, "21/11/2026")

@@ -282,7 +282,7 @@ func ricSimula(ctx context.Context, g globals, args []string, stdout, stderr io.
 		return exitError{code: 1, msg: "riconciliazione simula: " + es.Detail}
 	}
 	fmt.Fprintf(stdout, "pagati %d avvisi per %s euro: %d ricevute, %d flussi, giornale %s\n", es.Pagate,
-		tracciato.Euro(es.Importo), len(es.Ricevute), len(es.Flussi), es.Giornale)
+		tracciato.EuroIT(es.Importo), len(es.Ricevute), len(es.Flussi), es.Giornale)
 	if !*importa {
 		return nil
 	}

@@ -15,9 +15,9 @@ import (
 
 // Statistics of a day simulated in the demo (far from the days the demo
 // seeds): the JSON totals equal the sum of the receipt files the sandbox
-// wrote, the days are the payment, settlement and credit days, the range
-// selects, the chart is a PNG of the stated size; bad flags are usage
-// errors.
+// wrote, the days are the payment day and the settlement day (the credits'
+// value date too), the range selects, the chart is a PNG of the stated
+// size; bad flags are usage errors.
 func TestRiconciliazioneStatistiche(t *testing.T) {
 	dir := t.TempDir()
 	env := map[string]string{"XDG_DATA_HOME": dir, "XDG_CONFIG_HOME": dir}
@@ -59,17 +59,18 @@ func TestRiconciliazioneStatistiche(t *testing.T) {
 	if err != nil || json.Unmarshal([]byte(out), &js) != nil {
 		t.Fatalf("json: %v %q", err, out)
 	}
-	if js.Per != "giorno" || js.Dal != "2025-06-10" || js.Totale.NumeroPagati != nRT || js.Totale.ImportoPagato != pagato || len(js.Righe) != 3 ||
+	if js.Per != "giorno" || js.Dal != "2025-06-10" || js.Totale.NumeroPagati != nRT || js.Totale.ImportoPagato != pagato || len(js.Righe) != 2 ||
 		js.Righe[0].Chiave != "2025-06-10" || js.Righe[0].ImportoPagato != pagato || js.Righe[1].Chiave != "2025-06-11" ||
-		js.Righe[1].ImportoRendicontato != js.Totale.ImportoRendicontato || js.Righe[2].Chiave != "2025-06-12" ||
-		js.Totale.ImportoIncassato == 0 || js.Totale.ImportoIncassato != js.Righe[2].ImportoIncassato {
+		js.Righe[1].ImportoRendicontato != js.Totale.ImportoRendicontato ||
+		js.Totale.ImportoIncassato == 0 || js.Totale.ImportoIncassato != js.Righe[1].ImportoIncassato {
 		t.Fatalf("per giorno: %+v (receipts %d, %d cents)", js, nRT, pagato)
 	}
-	// Only the settlement day: nothing paid, everything reported.
+	// Only the settlement day: nothing paid, everything reported and credited.
 	out, err = stat("--per", "ufficio", "--dal", "2025-06-11", "--al", "2025-06-11", "--json")
 	var sett statisticheJSON
 	if err != nil || json.Unmarshal([]byte(out), &sett) != nil || sett.Totale.NumeroPagati != 0 ||
-		sett.Totale.ImportoRendicontato != js.Totale.ImportoRendicontato || sett.Dal != "2025-06-11" {
+		sett.Totale.ImportoRendicontato != js.Totale.ImportoRendicontato || sett.Totale.ImportoIncassato != js.Totale.ImportoIncassato ||
+		sett.Dal != "2025-06-11" {
 		t.Fatalf("range: %v %q", err, out)
 	}
 

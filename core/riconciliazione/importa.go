@@ -170,6 +170,26 @@ func giorno(t time.Time) string {
 	return t.Format(time.DateOnly)
 }
 
+// roma is Italy's zone (time/tzdata is embedded by the fdr and cassa
+// readers).
+var roma = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		panic(err)
+	}
+	return l
+}()
+
+// dataFlusso is how a flow's dataOraFlusso is stored: RFC 3339 in Italian
+// time, so that the same instant is the same text whichever zone the
+// source wrote it in (a file without zone, the FdR API in UTC).
+func dataFlusso(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.In(roma).Format(time.RFC3339)
+}
+
 func importaRT(ctx context.Context, tx *store.Tx, id int64, r io.Reader, es *Esito, t *Toccate) error {
 	rt, err := ricevute.LeggiRT(r)
 	if err != nil {
@@ -188,7 +208,7 @@ func importaRT(ctx context.Context, tx *store.Tx, id int64, r io.Reader, es *Esi
 			Causale: rt.Descrizione})
 	}
 	es.Righe, es.Importo = len(righe), rt.Importo
-	es.Descrizione = fmt.Sprintf("ricevuta %s dello IUV %s, %s euro, esito %s", rt.ReceiptID, rt.IUV, tracciato.Euro(rt.Importo), rt.Outcome)
+	es.Descrizione = fmt.Sprintf("ricevuta %s dello IUV %s, %s euro, esito %s", rt.ReceiptID, rt.IUV, tracciato.EuroIT(rt.Importo), rt.Outcome)
 	return tx.InsertRicevute(ctx, id, righe, t)
 }
 
@@ -196,6 +216,8 @@ func importaFdR(ctx context.Context, tx *store.Tx, id int64, r io.Reader, es *Es
 	// A line needs its flow's row, and the flow's header is complete only
 	// when Leggi returns: the lines wait in memory, about 100 bytes each
 	// (a flow of a PSP for a day is thousands of lines, not millions).
+	// Comparing them with a flow already stored reads the stored lines a
+	// row at a time: it costs no more memory.
 	var pendenti []store.RicPagamento
 	fl, err := fdr.Leggi(r, func(p fdr.Pagamento) error {
 		pendenti = append(pendenti, store.RicPagamento{IUV: p.IUV, IUR: p.IUR, Indice: max(p.Indice, 1), Importo: p.Importo,
@@ -206,9 +228,31 @@ func importaFdR(ctx context.Context, tx *store.Tx, id int64, r io.Reader, es *Es
 		return err
 	}
 	es.Formato = "FlussoRiversamento " + fl.Variante
-	if err := tx.InsertRicFlusso(ctx, id, store.RicFlusso{IUF: fl.IUF, DataFlusso: fl.DataOraFlusso.Format(time.RFC3339),
+	es.Righe, es.Importo = int(fl.NumeroTotalePagamenti), fl.ImportoTotale
+	h := store.RicFlusso{IUF: fl.IUF, DataFlusso: dataFlusso(fl.DataOraFlusso),
 		IURRegolamento: fl.IURRegolamento, DataRegolamento: giorno(fl.DataRegolamento), PSP: pspDi(fl),
-		NPagamenti: int(fl.NumeroTotalePagamenti), ImportoTotale: fl.ImportoTotale}, t); err != nil {
+		NPagamenti: int(fl.NumeroTotalePagamenti), ImportoTotale: fl.ImportoTotale}
+	// The same IUF stored already, from another file or from the FdR API:
+	// with the same content this file is only recorded (importing it
+	// again says so), else it is a new revision and replaces it.
+	prev, err := tx.RicFileFlusso(ctx, fl.IUF)
+	gia := err == nil
+	if err != nil && !errors.Is(err, store.ErrNotFound) {
+		return err
+	}
+	if gia {
+		uguale, err := tx.RicFlussoUguale(ctx, h, pendenti)
+		if err != nil {
+			return err
+		}
+		if uguale {
+			es.GiaImportato = true
+			es.Descrizione = fmt.Sprintf("flusso %s di %s già presente con lo stesso contenuto: nessuna modifica; era stato %s",
+				fl.IUF, pspDi(fl), provenienza(prev))
+			return nil
+		}
+	}
+	if err := tx.InsertRicFlusso(ctx, id, h, t); err != nil {
 		return err
 	}
 	for len(pendenti) > 0 {
@@ -218,10 +262,21 @@ func importaFdR(ctx context.Context, tx *store.Tx, id int64, r io.Reader, es *Es
 		}
 		pendenti = pendenti[n:]
 	}
-	es.Righe, es.Importo = int(fl.NumeroTotalePagamenti), fl.ImportoTotale
 	es.Descrizione = fmt.Sprintf("flusso %s di %s: %d pagamenti, %s euro, regolato il %s", fl.IUF, pspDi(fl),
-		fl.NumeroTotalePagamenti, tracciato.Euro(fl.ImportoTotale), fl.DataRegolamento.Format("02/01/2006"))
+		fl.NumeroTotalePagamenti, tracciato.EuroIT(fl.ImportoTotale), fl.DataRegolamento.Format("02/01/2006"))
+	if gia {
+		es.Descrizione += fmt.Sprintf("; sostituisce il flusso %s, di contenuto diverso", provenienza(prev))
+	}
 	return nil
+}
+
+// provenienza tells when, by whom and from where a stored flow came.
+func provenienza(f store.RicFile) string {
+	da := "file " + f.Nome
+	if f.Formato == FormatoFdRAPI {
+		da = "scaricato da pagoPA"
+	}
+	return fmt.Sprintf("importato il %s da %s (%s)", f.ImportatoIl.Local().Format("02/01/2006 15:04"), f.ImportatoDa, da)
 }
 
 func pspDi(fl fdr.Flusso) string {
@@ -285,7 +340,7 @@ func importaCassa(ctx context.Context, tx *store.Tx, id int64, r io.Reader, es *
 	}
 	es.Formato, es.Righe, es.Importo = g.Formato, g.Eseguiti, g.TotaleEseguiti
 	es.Descrizione = fmt.Sprintf("giornale di cassa %s: %d accrediti per %s euro, %d storni", g.Formato, g.Eseguiti,
-		tracciato.Euro(g.TotaleEseguiti), g.Stornati)
+		tracciato.EuroIT(g.TotaleEseguiti), g.Stornati)
 	if n := g.RigheLette - g.Tenute(); n > 0 {
 		es.Descrizione += fmt.Sprintf(", %d movimenti non pertinenti ignorati", n)
 	}
@@ -320,7 +375,7 @@ func importaDovuti(ctx context.Context, tx *store.Tx, id int64, r io.Reader, es 
 		return err
 	}
 	es.Formato, es.Righe = "Dovuti MyPay "+te.Versione, te.Righe
-	es.Descrizione = fmt.Sprintf("%d dovuti per %s euro", te.Righe, tracciato.Euro(es.Importo))
+	es.Descrizione = fmt.Sprintf("%d dovuti per %s euro", te.Righe, tracciato.EuroIT(es.Importo))
 	return nil
 }
 
@@ -361,6 +416,6 @@ func importaPagati(ctx context.Context, tx *store.Tx, id int64, r io.Reader, es 
 		return err
 	}
 	es.Formato, es.Righe = "Export pagati "+te.Versione, te.Righe
-	es.Descrizione = fmt.Sprintf("%d pagamenti per %s euro", te.Righe, tracciato.Euro(es.Importo))
+	es.Descrizione = fmt.Sprintf("%d pagamenti per %s euro", te.Righe, tracciato.EuroIT(es.Importo))
 	return nil
 }

@@ -123,7 +123,7 @@ func (s *Service) scaricaFlusso(ctx context.Context, operatore string, cl *fdr.C
 	if err != nil {
 		return false, err
 	}
-	h := store.RicFlusso{IUF: fl.IUF, DataFlusso: fl.DataOraFlusso.Format(time.RFC3339),
+	h := store.RicFlusso{IUF: fl.IUF, DataFlusso: dataFlusso(fl.DataOraFlusso),
 		IURRegolamento: fl.IURRegolamento, DataRegolamento: giorno(fl.DataRegolamento), PSP: pspDi(fl),
 		NPagamenti: int(fl.NumeroTotalePagamenti), ImportoTotale: fl.ImportoTotale}
 	gia := false

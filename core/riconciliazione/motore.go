@@ -95,9 +95,12 @@ func (m modo) in(col, set string) string {
 
 const eseguito = "IN (" + store.RicEsitiEseguiti + ")"
 
-// euro formats an integer SQL expression of cents as "1234,56".
+// euro formats an integer SQL expression of cents as the clerk reads it,
+// "1.234,56 euro" (tracciato.EuroIT): printf's ',' flag groups the
+// thousands with commas, made dots.
 func euro(x string) string {
-	return fmt.Sprintf(`(CASE WHEN %[1]s < 0 THEN '-' ELSE '' END || printf('%%d,%%02d', abs(%[1]s) / 100, abs(%[1]s) %% 100))`, x)
+	return fmt.Sprintf(`(CASE WHEN %[1]s < 0 THEN '-' ELSE '' END || replace(printf('%%,d', abs(%[1]s) / 100), ',', '.') || `+
+		`printf(',%%02d euro', abs(%[1]s) %% 100))`, x)
 }
 
 // sorgenti are where the payment labels come from, in key order: rc_pag

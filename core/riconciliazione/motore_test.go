@@ -13,6 +13,7 @@ import (
 	"testing"
 
 	"github.com/sportello/sportello/core/riconciliazione/ingenuo"
+	"github.com/sportello/sportello/core/riconciliazione/tracciato"
 	"github.com/sportello/sportello/store"
 )
 
@@ -34,6 +35,22 @@ var modello = sync.OnceValues(func() ([]byte, error) {
 	}
 	return os.ReadFile(p)
 })
+
+// The SQL euro of the engine's notes writes amounts as the clerk reads
+// them everywhere else (tracciato.EuroIT): dots for the thousands, comma
+// for the cents.
+func TestEuroSQL(t *testing.T) {
+	db := apri(t)
+	for _, c := range []int64{0, 5, -5, 170, 99999, 100000, 121300, -121150, 12345678901} {
+		var got string
+		if err := db.Reader().QueryRow(`SELECT ` + euro(fmt.Sprint(c))).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if want := tracciato.EuroIT(c) + " euro"; got != want {
+			t.Errorf("%d: %q, want %q", c, got, want)
+		}
+	}
+}
 
 func apri(t testing.TB) *store.DB {
 	t.Helper()
@@ -331,7 +348,7 @@ func TestScenarioMyPivot(t *testing.T) {
 	}
 
 	for _, c := range []struct{ classe, chiave, iur, want string }{
-		{"IUF_TES_DIV_IMP", "F4", "", "totale del flusso 1,70, accreditato 1,00 in 1 movimento"},
+		{"IUF_TES_DIV_IMP", "F4", "", "totale del flusso 1,70 euro, accreditato 1,00 euro in 1 movimento"},
 		{"TES_NO_IUF_OR_IUV", "T9", "", "flusso FX non importato"},
 		{"TES_NO_IUF_OR_IUV", "T11", "", "nessuna ricevuta positiva per lo IUV V7K"},
 		{"DOPPI", "V9", "R9A", "ricevute con IUR diversi: 2, rendicontazioni non revocate: 1"},

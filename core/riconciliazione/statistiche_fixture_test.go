@@ -57,8 +57,7 @@ type statCredito struct {
 
 const (
 	giornoPagamenti  = "2026-11-20" // receipts
-	giornoFlussi     = "2026-11-21" // flows settled
-	giornoAccrediti  = "2026-11-22" // treasury credits
+	giornoFlussi     = "2026-11-21" // flows settled, and credited: value date = settlement date
 	ufficioCatalogo  = "ISTRUZIONE" // MENSA's office in the catalogue
 	capitoloCatalogo = "CAP-MENSA"
 )

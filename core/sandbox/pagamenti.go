@@ -17,9 +17,24 @@ import (
 )
 
 // ConfigPagamenti is a simulated day of pagoPA payments on the sandbox's
-// open debt positions: citizens pay, PSPs send the receipts (paSendRT) and
-// the next day report what they collected (FdR), and two days later the
-// treasurer bank credits each flow to the ente (OPI cash journal).
+// open debt positions: citizens pay, PSPs send the receipts (paSendRT),
+// and the next day settle and report what they collected (FdR), the day
+// the treasurer bank credits each flow to the ente (OPI cash journal).
+//
+// The dates follow pagoPA's timetable, a day D of payments (calendar days:
+// the sandbox has no bank holidays):
+//   - D: payments and receipts (paymentDateTime in Italian time);
+//   - D+1: each PSP orders the SCT of the day's money (dataRegolamento) and
+//     publishes its flow, dataOraFlusso at 06:00 Italian time — written
+//     in the file without zone, which xs:dateTime and the Nodo read as
+//     Italian time, and on the FdR API as the same instant in UTC;
+//   - D+1: the treasurer receives the SCT and credits it, data valuta (and
+//     data movimento) equal to the settlement date; the cash journal of
+//     that day (data_riferimento_GdC D+1, file GDC_<D+1>.xml) is made in
+//     the evening, 20:00 Italian time.
+//
+// So a day paid yesterday (the default) gives flows and a journal dated
+// today, none in the future.
 type ConfigPagamenti struct {
 	// Quota is the share of the VALID positions paid, 0 to 1 (0: 0.7).
 	Quota float64
@@ -178,7 +193,8 @@ func (s *Sandbox) SimulaPagamenti(cfg ConfigPagamenti, dir string) (EsitoPagamen
 		out.Ricevute = append(out.Ricevute, f)
 	}
 
-	// One flow per PSP, settled the next day.
+	// One flow per PSP, settled and published the next day (see
+	// ConfigPagamenti).
 	type flusso struct {
 		f     fdrXML
 		righe []fdrRigaXML
@@ -188,7 +204,7 @@ func (s *Sandbox) SimulaPagamenti(cfg ConfigPagamenti, dir string) (EsitoPagamen
 	for i, ps := range pspDemo {
 		fl := &flusso{f: fdrXML{
 			IUF:           fmt.Sprintf("%s%s-%04d", regola.Format("2006-01-02"), ps.bic, i+1),
-			DataOraFlusso: regola.Add(6 * time.Hour),
+			DataOraFlusso: oraItaliana(regola, 6, 0),
 			IUR:           fmt.Sprintf("SCT-%s-%s%04d", ps.abi, regola.Format("20060102"), i+1),
 			Regolamento:   regola, PSP: ps, Ente: g.org, NomeEnte: ente.Name}}
 		for _, p := range pagati {
@@ -221,9 +237,10 @@ func (s *Sandbox) SimulaPagamenti(cfg ConfigPagamenti, dir string) (EsitoPagamen
 		out.Flussi = append(out.Flussi, fl.f.IUF)
 	}
 
-	// The treasury credits each flow two days after payment (one credit per
-	// flow, causale as pagoPA prescribes), and the single transfers.
-	accredito := giorno.AddDate(0, 0, 2)
+	// The treasury credits each flow the day it is settled, value date the
+	// settlement date (one credit per flow, causale as pagoPA prescribes),
+	// and the single transfers, ordered by the PSPs the same day.
+	accredito := regola
 	var movimenti []cassa.Movimento
 	bolletta := 1000 + rng.IntN(8000)
 	nuovo := func(importo int64, causale, cliente string) {
@@ -271,7 +288,8 @@ func (s *Sandbox) SimulaPagamenti(cfg ConfigPagamenti, dir string) (EsitoPagamen
 		nuovo(int64(2000+rng.IntN(200000)), estranei[k%len(estranei)], "ROSSI MARIO")
 	}
 	sort.SliceStable(movimenti, func(i, j int) bool { return movimenti[i].NumeroBolletta < movimenti[j].NumeroBolletta })
-	gdc := cassa.Giornale{ABI: "03069", DataOraFlusso: accredito.Add(26 * time.Hour), Ente: "SBX001",
+	// The journal of the day of the credits, made that evening.
+	gdc := cassa.Giornale{ABI: "03069", DataOraFlusso: oraItaliana(accredito, 20, 0), Ente: "SBX001",
 		DescrizioneEnte: strings.ToUpper(ente.Name), IstatEnte: "015146000", CodiceFiscaleEnte: g.org, TramiteEnte: "A2A-00000001",
 		TramiteBT: "A2A-00000002", EnteBT: "0000001", IdentificativoFlusso: "GDC-" + accredito.Format("20060102") + "SBX001" + accredito.Format("20060102") + "#001#001",
 		Pagina: 1, PagineTotali: 1, Esercizio: accredito.Year(), DataRiferimento: accredito}
@@ -304,7 +322,7 @@ type fdrRigaXML struct {
 
 // pubblicaFdr publishes a flow on the sandbox's FdR API.
 func (s *Sandbox) pubblicaFdr(f fdrXML, righe []fdrRigaXML) error {
-	flow := FdrFlow{Fdr: f.IUF, FdrDate: f.DataOraFlusso,
+	flow := FdrFlow{Fdr: f.IUF, FdrDate: f.DataOraFlusso.UTC(),
 		Sender: FdrSender{Type: "BIC_CODE", ID: f.PSP.bic, PspID: f.PSP.bic, PspName: f.PSP.nome,
 			PspBrokerID: f.PSP.bic, ChannelID: f.PSP.bic + "_01"},
 		Receiver:   FdrReceiver{ID: f.Ente, OrganizationID: f.Ente, OrganizationName: f.NomeEnte},
@@ -350,8 +368,9 @@ func scriviFdR(w *bufio.Writer, f fdrXML, righe []fdrRigaXML) error {
 		Totale          string   `xml:"importoTotalePagamenti"`
 		Righe           []riga   `xml:"datiSingoliPagamenti"`
 	}
+	// dataOraFlusso without zone is Italian time, as the Nodo writes it.
 	x := flusso{NS: "http://www.digitpa.gov.it/schemas/2011/Pagamenti/", Versione: "1.0", IUF: f.IUF,
-		DataOra: f.DataOraFlusso.Format("2006-01-02T15:04:05"), IUR: f.IUR, DataRegolamento: f.Regolamento.Format(time.DateOnly),
+		DataOra: f.DataOraFlusso.In(romaPagamenti).Format("2006-01-02T15:04:05"), IUR: f.IUR, DataRegolamento: f.Regolamento.Format(time.DateOnly),
 		Mittente: id{"B", f.PSP.bic}, NomeMittente: f.PSP.nome, Ricevente: id{"G", f.Ente}, NomeRicevente: f.NomeEnte,
 		Numero: len(righe), Totale: euroPunto(f.Totale)}
 	for _, r := range righe {
@@ -385,6 +404,20 @@ func scriviFile(path string, fn func(w *bufio.Writer) error) error {
 }
 
 func euroPunto(c int64) string { return fmt.Sprintf("%d.%02d", c/100, c%100) }
+
+// romaPagamenti is Italy's zone, where pagoPA's times without zone are.
+var romaPagamenti = func() *time.Location {
+	l, err := time.LoadLocation("Europe/Rome")
+	if err != nil {
+		panic(err) // time/tzdata is embedded (pec_ricevute.go)
+	}
+	return l
+}()
+
+// oraItaliana is hh:mm Italian time of day g (a date at midnight UTC).
+func oraItaliana(g time.Time, hh, mm int) time.Time {
+	return time.Date(g.Year(), g.Month(), g.Day(), hh, mm, 0, 0, romaPagamenti)
+}
 
 // The sandbox writes its receipts with its own types (paForNode.xsd's
 // paSendRTV2Request), not the reader's, so that each side checks the other.
@@ -444,8 +477,7 @@ func scriviRT(w *bufio.Writer, org, ente string, p *pagamento) error {
 	if len(p.pos.FiscalCode) == 11 {
 		tipo = "G"
 	}
-	roma, _ := time.LoadLocation("Europe/Rome")
-	q := p.quando.In(roma)
+	q := p.quando.In(romaPagamenti)
 	req := rtRequest{NS: "http://pagopa-api.pagopa.gov.it/pa/paForNode.xsd", IDPA: org, IDBrokerPA: org, IDStation: org + "_01",
 		Receipt: rtReceipt{ReceiptID: p.iur, NoticeNumber: p.opt.NAV, FiscalCode: org, Outcome: "OK",
 			CreditorReferenceID: p.opt.IUV, PaymentAmount: euroPunto(p.opt.Amount), Description: p.opt.Description,

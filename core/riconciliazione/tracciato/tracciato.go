@@ -5,6 +5,7 @@ package tracciato
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 )
 
@@ -107,4 +108,26 @@ func Euro(c int64) string {
 		sign, c = "-", -c
 	}
 	return fmt.Sprintf("%s%d.%02d", sign, c/100, c%100)
+}
+
+// EuroIT formats cents as the clerk reads them, "1.234,56": dots group
+// the thousands, a comma before the cents. For texts only: files and
+// exports write Euro.
+func EuroIT(c int64) string {
+	u := uint64(c)
+	sign := ""
+	if c < 0 {
+		sign, u = "-", -u
+	}
+	intero := strconv.FormatUint(u/100, 10)
+	var b strings.Builder
+	b.WriteString(sign)
+	for i := range len(intero) {
+		if i > 0 && (len(intero)-i)%3 == 0 {
+			b.WriteByte('.')
+		}
+		b.WriteByte(intero[i])
+	}
+	fmt.Fprintf(&b, ",%02d", u%100)
+	return b.String()
 }

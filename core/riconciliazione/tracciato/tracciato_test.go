@@ -32,3 +32,15 @@ func TestErrRiga(t *testing.T) {
 		t.Fatal("Err")
 	}
 }
+
+// The clerk's form groups the thousands with dots and writes the cents
+// after a comma; Centesimi reads it back.
+func TestEuroIT(t *testing.T) {
+	for c, want := range map[int64]string{0: "0,00", 5: "0,05", 100: "1,00", 108000: "1.080,00", 121300: "1.213,00",
+		-121150: "-1.211,50", 99999: "999,99", 100000: "1.000,00", 12345678901: "123.456.789,01",
+		-9223372036854775808: "-92.233.720.368.547.758,08"} {
+		if got := EuroIT(c); got != want {
+			t.Errorf("EuroIT(%d) = %q, want %q", c, got, want)
+		}
+	}
+}
