@@ -609,7 +609,7 @@ func (tx *Tx) AssociaRicPagamento(ctx context.Context, id int64, iuv, iur string
 }
 
 func ricAccPagamentoTesto(iuv, iur string, importo int64) string {
-	return fmt.Sprintf("IUV %s IUR %s, %d,%02d euro", iuv, iur, importo/100, importo%100)
+	return fmt.Sprintf("IUV %s IUR %s, %s euro", iuv, iur, euroStorico(importo))
 }
 
 // AssociaRicPagamentiLiberi counts in the assessment id every free payment
@@ -627,7 +627,7 @@ func (tx *Tx) AssociaRicPagamentiLiberi(ctx context.Context, id int64, f FiltroR
 		return n, tot, err
 	}
 	return n, tot, tx.Audit(ctx, "ric_accertamento", strconv.FormatInt(id, 10), Modifica, []FieldChange{
-		{Field: "pagamenti associati", After: fmt.Sprintf("%d pagamenti, %d,%02d euro", n, tot/100, tot%100)}})
+		{Field: "pagamenti associati", After: fmt.Sprintf("%d pagamenti, %s euro", n, euroStorico(tot))}})
 }
 
 // ricAccSomma counts and sums the one-column amounts of rows, closing them.
@@ -839,9 +839,23 @@ func (tx *Tx) creaAnagrafiche(ctx context.Context, t *Toccate) (RicAnagraficheCr
 	}
 	for id, v := range per {
 		if err := tx.Audit(ctx, "ric_accertamento", strconv.FormatInt(id, 10), Modifica, []FieldChange{{Field: "pagamenti associati",
-			After: fmt.Sprintf("%d pagamenti, %d,%02d euro (dal bilancio dei dovuti)", v[0], v[1]/100, v[1]%100)}}); err != nil {
+			After: fmt.Sprintf("%d pagamenti, %s euro (dal bilancio dei dovuti)", v[0], euroStorico(v[1]))}}); err != nil {
 			return out, err
 		}
 	}
 	return out, nil
+}
+
+// euroStorico writes cents as the history shows amounts to the clerk:
+// "1.234,56".
+func euroStorico(c int64) string {
+	segno := ""
+	if c < 0 {
+		segno, c = "-", -c
+	}
+	intero := strconv.FormatInt(c/100, 10)
+	for i := len(intero) - 3; i > 0; i -= 3 {
+		intero = intero[:i] + "." + intero[i:]
+	}
+	return fmt.Sprintf("%s%s,%02d", segno, intero, c%100)
 }
