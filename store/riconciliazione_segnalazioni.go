@@ -88,6 +88,13 @@ func (db *DB) RicSegnalazioniRiga(ctx context.Context, chiaveTipo, chiave, iur s
 		WHERE s.chiave_tipo = ? AND s.chiave = ? AND s.iur = ? ORDER BY s.id`, chiaveTipo, chiave, iur))
 }
 
+// RicSegnalazioniChiave is the flag history of every row with a key (the
+// receipts of one IUV, say), oldest first.
+func (db *DB) RicSegnalazioniChiave(ctx context.Context, chiaveTipo, chiave string) ([]RicSegnalazione, error) {
+	return scanAll(scanRicSegnalazione)(db.r.QueryContext(ctx, `SELECT `+ricSegnalazioneCols+` FROM ric_segnalazioni s
+		WHERE s.chiave_tipo = ? AND s.chiave = ? ORDER BY s.id`, chiaveTipo, chiave))
+}
+
 // FiltroRicSegnalazioni selects flag events; zero fields do not filter.
 type FiltroRicSegnalazioni struct {
 	Classe    string

@@ -172,6 +172,10 @@ func generazioneView(u *UI) fyne.CanvasObject {
 	g.Avanti = widget.NewButtonWithIcon(lang.L("Avanti"), theme.NavigateNextIcon(), func() { g.vaiA(g.successivo()) })
 	g.Avanti.IconPlacement = widget.ButtonIconTrailingText
 
+	// Wrapped, so that this step is no wider than the others: the split
+	// below keeps the room the rows' state columns need.
+	registro := widget.NewLabel(lang.L("Registro di protocollo dell'ente (in uscita)"))
+	registro.Wrapping = fyne.TextWrapWord
 	g.pagine = []fyne.CanvasObject{
 		container.NewVBox(
 			container.New(layout.NewFormLayout(),
@@ -183,7 +187,7 @@ func generazioneView(u *UI) fyne.CanvasObject {
 		container.NewVBox(
 			container.New(layout.NewFormLayout(),
 				widget.NewLabel(lang.L("Oggetto")), g.OggettoProtocollo,
-				widget.NewLabel(lang.L("Registro")), widget.NewLabel(lang.L("Registro di protocollo dell'ente (in uscita)"))),
+				widget.NewLabel(lang.L("Registro")), registro),
 			nota(lang.L("L'oggetto vale per tutti gli avvisi, tranne le righe del file che hanno la colonna OggettoProt. Ogni avviso è protocollato al momento dell'invio; numero e data sono stampati sulla lettera di accompagnamento."))),
 		container.NewVBox(
 			container.New(layout.NewFormLayout(),
@@ -232,7 +236,7 @@ func generazioneView(u *UI) fyne.CanvasObject {
 	for i, c := range colonneGenerazione() {
 		g.Righe.SetColumnWidth(i, c.Width)
 	}
-	g.Righe.SetColumnWidth(-1, 56) // the row numbers of the file, up to 50.000
+	g.Righe.SetColumnWidth(-1, larghezzaNumeroRiga)
 	g.Righe.OnSelected = func(id widget.TableCellID) {
 		g.selezione = id.Row
 		setEnabled(g.ApriPDF, true)
@@ -249,7 +253,9 @@ func generazioneView(u *UI) fyne.CanvasObject {
 		nil, nil, container.NewVScroll(g.stack))
 	right := container.NewBorder(g.Esito, nil, nil, nil, g.Risultato)
 	split := container.NewHSplit(container.NewPadded(left), container.NewPadded(right))
-	split.Offset = 0.4
+	// At 1366×768 the rows show up to «Invio» (colonneGenerazione) and the
+	// steps keep their labels whole.
+	split.Offset = 0.345
 	g.View = split
 	g.vaiA(0)
 	g.inputChanged()
@@ -264,11 +270,18 @@ func nota(s string) *widget.Label {
 	return l
 }
 
-// colonneGenerazione: the states first, so that they show without scrolling.
+// larghezzaNumeroRiga is the rows' header column: the line numbers of the
+// file, up to 50.000.
+const larghezzaNumeroRiga = 56
+
+// colonneGenerazione: the states first, so that they show without
+// scrolling; wide enough for «Da generare», a notice code and the usual
+// sending states («Consegnato»), narrow enough to end within the split's
+// right side at 1366×768 (TestGenerazioneColonneStato).
 func colonneGenerazione() []widgets.Column {
 	return []widgets.Column{
-		{Title: lang.L("Intestazione"), Width: 160}, {Title: lang.L("Importo"), Width: 75},
-		{Title: lang.L("Codice avviso"), Width: 190}, {Title: lang.L("Generazione"), Width: 95}, {Title: lang.L("Invio"), Width: 105},
+		{Title: lang.L("Intestazione"), Width: 145}, {Title: lang.L("Importo"), Width: 75},
+		{Title: lang.L("Codice avviso"), Width: 176}, {Title: lang.L("Generazione"), Width: 105}, {Title: lang.L("Invio"), Width: 100},
 		{Title: lang.L("Codice fiscale / P. IVA"), Width: 150}, {Title: lang.L("Indirizzo PEC / e-mail"), Width: 200},
 		{Title: lang.L("Causale"), Width: 200},
 	}

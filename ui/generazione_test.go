@@ -6,11 +6,15 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"github.com/sportello/sportello/core/avvisi"
@@ -271,4 +275,100 @@ func TestDettaglioAvvisoInviato(t *testing.T) {
 		!strings.Contains(s.Detail.Esito.Text, "inviato di nuovo") {
 		t.Fatalf("re-send: %d sent, esito %q", sb.Stats().PEC.Inviati, s.Detail.Esito.Text)
 	}
+}
+
+// At 1366×768 the rows of the preview show up to the sending state, on
+// every step of the wizard, without dragging the split; «Da generare» and
+// the column titles are whole.
+func TestGenerazioneColonneStato(t *testing.T) {
+	u := newTestUI(t)
+	admin := createAdmin(t, u)
+	u.Core.SetOperatore(admin)
+	configuraPagamenti(t, u, admin)
+	cf := sandbox.SampleCodes(2026, 2).Enabled
+	file := filepath.Join(t.TempDir(), "lista.csv")
+	if err := os.WriteFile(file, []byte("Intestazione;CodiceFiscale;Importo;IndirizzoPec\nGiovanni Fumagalli;"+cf[0]+
+		";1.320,00;giovanni.fumagalli@pec.it\nMonica Damico;"+cf[1]+";120,00;monica.damico@pec.it\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	u.ShowMain()
+	u.Win.Resize(fyne.NewSize(1366, 768))
+	u.Open("generazione")
+	g := u.generazione
+	u.appIO().bg.Wait()
+	test.Type(g.File, file)
+	g.Protocollazione.SetSelected("Sì")
+	test.Type(g.OggettoProtocollo, "Avviso di pagamento trasporto scolastico")
+	g.TipoDovuto.SetSelectedIndex(0)
+	test.Type(g.Scadenza, time.Now().AddDate(0, 2, 0).Format("02/01/2006"))
+	test.Type(g.Causale, "Trasporto scolastico a.s. 2026/27")
+	test.Tap(g.VisualizzaAnteprima)
+	u.appIO().bg.Wait()
+	if g.numeroRighe() != 2 || len(g.errori) != 0 {
+		t.Fatalf("preview: %d rows, %v", g.numeroRighe(), g.errori)
+	}
+	// Where «Invio» ends: the row numbers, then each column and the gap
+	// after it.
+	cols := colonneGenerazione()
+	fineInvio := float32(larghezzaNumeroRiga)
+	for _, c := range cols[:5] {
+		fineInvio += theme.Padding() + c.Width
+	}
+	for passo := range 3 {
+		g.vaiA(passo)
+		g.View.Refresh()
+		if w := g.Righe.Size().Width; fineInvio > w {
+			t.Errorf("step %d: «Invio» ends at %v, the table is %v wide", passo+1, fineInvio, w)
+		}
+		testi := testiVisibili(g.Righe)
+		for _, want := range []string{"Intestazione", "Importo", "Codice avviso", "Generazione", "Invio", "Giovanni Fumagalli",
+			"1.320,00", "(alla generazione)", "Da generare"} {
+			if !slices.Contains(testi, want) {
+				t.Errorf("step %d: %q not whole on screen (table %v wide): %q", passo+1, want, g.Righe.Size().Width, testi)
+			}
+		}
+	}
+	// The states a row takes fit their columns.
+	for col, stati := range map[int][]string{3: {statoAvvisoLabel(avvisi.StatoDaGenerare), statoAvvisoLabel(avvisi.StatoGenerato),
+		statoAvvisoLabel(avvisi.StatoErrore)}, 4: {statoInvioLabel(""), statoInvioLabel(store.InvioDaInviare),
+		statoInvioLabel(store.InvioInviato), statoInvioLabel(store.InvioAccettato), statoInvioLabel(store.InvioConsegnato)}} {
+		for _, s := range stati {
+			if w := fyne.MeasureText(s, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding(); w > cols[col].Width {
+				t.Errorf("%q needs %v, column %q is %v wide", s, w, cols[col].Title, cols[col].Width)
+			}
+		}
+	}
+}
+
+// testiVisibili are the texts drawn whole within o's bounds (a truncated
+// label draws its text shortened, «Da gener…»).
+func testiVisibili(o fyne.CanvasObject) []string {
+	var out []string
+	limite := o.Size()
+	var visita func(c fyne.CanvasObject, off fyne.Position)
+	visita = func(c fyne.CanvasObject, off fyne.Position) {
+		if !c.Visible() {
+			return
+		}
+		pos := off.Add(c.Position())
+		switch w := c.(type) {
+		case *canvas.Text:
+			fine := pos.Add(fyne.NewPos(fyne.MeasureText(w.Text, w.TextSize, w.TextStyle).Width, 0))
+			if w.Text != "" && pos.X >= 0 && fine.X <= limite.Width+0.5 && pos.Y >= 0 && pos.Y < limite.Height {
+				out = append(out, w.Text)
+			}
+		case *fyne.Container:
+			for _, x := range w.Objects {
+				visita(x, pos)
+			}
+		case fyne.Widget:
+			for _, x := range test.WidgetRenderer(w).Objects() {
+				visita(x, pos)
+			}
+		}
+	}
+	for _, x := range test.WidgetRenderer(o.(fyne.Widget)).Objects() {
+		visita(x, fyne.Position{})
+	}
+	return out
 }

@@ -154,9 +154,11 @@ func accAnagraficheView(u *UI) fyne.CanvasObject {
 		u.accMostraAccertamento(s, s.acc.ID)
 		return nil
 	})
-	// Three forms side by side: their footers wrap rather than widen the window.
+	// Three forms side by side: their footers wrap, and the buttons of
+	// editing stack, rather than widen their column.
 	for _, f := range []*widgets.DetailForm{s.Ufficio, s.Capitolo, s.Accertamento} {
 		f.Footer.Wrapping = fyne.TextWrapWord
+		f.StackButtons = true
 	}
 	// Year and state show in the lists (and on the buttons: Disattiva /
 	// Riattiva, Chiudi / Riapri); the code stays to name what is edited.
@@ -187,16 +189,15 @@ func accAnagraficheView(u *UI) fyne.CanvasObject {
 		t := widget.NewLabelWithStyle(titolo, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		split := container.NewVSplit(panel, form)
 		split.Offset = 0.5
-		return container.NewBorder(container.NewVBox(t, container.NewHBox(bottoni...)), nil, nil, nil, split)
+		return container.NewBorder(container.NewVBox(t, pulsanti(container.NewHBox(bottoni...))), nil, nil, nil, split)
 	}
 	c1 := colonna(lang.L("Uffici"), s.Uffici, s.Ufficio, s.NuovoUfficio, s.AttivaUfficio, s.StoricoUfficio)
 	c2 := colonna(lang.L("Capitoli dell'ufficio"), s.Capitoli, s.Capitolo, s.NuovoCapitolo, s.AttivaCapitolo, s.StoricoCapitolo)
 	c3 := colonna(lang.L("Accertamenti del capitolo"), s.Accertamenti, s.Accertamento, s.NuovoAccertamento, s.ChiudiAccertamento,
 		s.StoricoAccertamento)
-	destra := container.NewHSplit(c2, c3)
-	destra.Offset = 0.5
-	tutto := container.NewHSplit(c1, destra)
-	tutto.Offset = 0.33
+	// A third of the width each, whatever they hold: splits would give way
+	// to a column growing (a form entering edit mode) and move the others.
+	tutto := container.NewGridWithColumns(3, c1, c2, c3)
 	nota := accNota(lang.L("Quelli nominati dal bilancio dei dovuti si creano da soli all'importazione."))
 	top := container.NewVBox(container.NewBorder(nil, nil, s.CreaMancanti, nil, nota), s.Esito)
 	s.root = container.NewBorder(top, nil, nil, nil, tutto)

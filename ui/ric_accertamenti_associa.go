@@ -80,20 +80,29 @@ func (u *UI) accApriAssocia(s *accGestione, x *accDettaglio) {
 	})
 	uno := func(row []string) { u.accAssociaUno(s, x, d, row) }
 	d.Panel.OnOpen = uno
-	d.Panel.OnSelect = func([]string) { d.Associa.Enable() }
 	d.Associa = widget.NewButtonWithIcon(lang.L("Associa selezionato"), theme.ContentAddIcon(), func() {
 		if row, ok := d.Panel.Selected(); ok {
 			uno(row)
 		}
 	})
 	d.Associa.Importance = widget.HighImportance
-	d.Associa.Disable()
 	d.AssociaTutti = widget.NewButtonWithIcon(lang.L("Associa tutti i risultati"), theme.ContentAddIcon(), func() { u.accAssociaTutti(s, x, d) })
+	// Nothing to associate until a search finds payments, and nothing
+	// selected then: a new search (also the one after an association)
+	// clears the selection.
+	d.Associa.Disable()
+	d.AssociaTutti.Disable()
+	d.Panel.OnSelect = func([]string) { d.Associa.Enable() }
+	d.Panel.OnResults = func(n int) {
+		setEnabled(d.AssociaTutti, n > 0)
+		d.Associa.Disable()
+	}
 	nota := accNota(lang.L("Pagamenti con esito positivo non ancora associati ad alcun accertamento: l'importo associato è quello del pagamento (somma dei suoi trasferimenti). Doppio clic o «Associa selezionato» per uno alla volta."))
 	d.Dialog = dialog.NewCustomWithoutButtons(lang.L("Associa pagamenti all'accertamento {{.Codice}}", map[string]any{"Codice": x.a.Codice}),
 		container.NewBorder(nota, d.Esito, nil, nil, d.Panel), u.Win)
 	d.Chiudi = widget.NewButtonWithIcon(lang.L("Chiudi"), theme.CancelIcon(), d.Dialog.Hide)
-	d.Dialog.SetButtons([]fyne.CanvasObject{d.Chiudi, d.AssociaTutti, d.Associa})
+	// pulsanti: greyed out when disabled (the theme keeps disabled text dark).
+	d.Dialog.SetButtons([]fyne.CanvasObject{d.Chiudi, pulsanti(d.AssociaTutti), pulsanti(d.Associa)})
 	d.Dialog.SetOnClosed(func() {
 		d.Panel.Cancel()
 		if x.Associazione == d {
@@ -116,17 +125,16 @@ func (u *UI) accAssociaUno(s *accGestione, x *accDettaglio, d *accAssocia, row [
 	}
 	setEsito(d.Esito, lang.L("Pagamento IUV {{.IUV}} associato per {{.Importo}} €.", map[string]any{"IUV": iuv, "Importo": accEuro(imp)}),
 		widget.SuccessImportance)
-	d.Associa.Disable()
 	d.Panel.Reload()
 	u.accRicarica(s, x)
 }
 
-// accAssociaTutti counts what the search finds, asks, then associates it
-// all in one transaction, behind a progress dialog.
+// accAssociaTutti counts what the search shown finds now (the criteria it
+// ran with, not fields changed since), asks, then associates it all in
+// one transaction, behind a progress dialog.
 func (u *UI) accAssociaTutti(s *accGestione, x *accDettaglio, d *accAssocia) {
-	f, err := d.Panel.Filter()
-	if err != nil {
-		setEsito(d.Esito, err.Error(), widget.DangerImportance)
+	f, ok := d.Panel.LastFilter()
+	if !ok {
 		return
 	}
 	filtro := accFiltroLiberi(f)

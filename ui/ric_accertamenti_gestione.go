@@ -194,6 +194,7 @@ func (u *UI) accApriDettaglio(s *accGestione, id int64) {
 		Export: widgets.ExportFile(src, lang.L("Pagamenti"), cols), ExportName: "pagamenti-accertamento-" + a.Codice + ".xlsx"})
 	x.Pagamenti.Pulisci.Hide() // no filters to clear: «Elenca» reads the list again
 	x.Pagamenti.OnSelect = func([]string) { u.accAggiornaAzioni(x) }
+	x.Pagamenti.OnResults = func(int) { u.accAggiornaAzioni(x) } // a new list, nothing selected
 	x.Associa = widget.NewButtonWithIcon(lang.L("Associa pagamenti"), theme.ContentAddIcon(), func() { u.accApriAssocia(s, x) })
 	x.Associa.Importance = widget.HighImportance
 	x.Rimuovi = widget.NewButtonWithIcon(lang.L("Rimuovi associazione"), theme.ContentRemoveIcon(), func() { u.accRimuovi(s, x) })
@@ -222,7 +223,7 @@ func (u *UI) accApriDettaglio(s *accGestione, id int64) {
 	sopra := container.NewHSplit(x.Form, container.NewPadded(stato))
 	sopra.Offset = 0.55
 	titolo := widget.NewLabelWithStyle(lang.L("Pagamenti associati"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	sotto := container.NewBorder(container.NewBorder(nil, nil, titolo, container.NewHBox(x.Associa, x.Rimuovi)), nil, nil, nil,
+	sotto := container.NewBorder(container.NewBorder(nil, nil, titolo, pulsanti(container.NewHBox(x.Associa, x.Rimuovi))), nil, nil, nil,
 		x.Pagamenti)
 	split := container.NewVSplit(sopra, sotto)
 	split.Offset = 0.32

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"fmt"
+	"image/color"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -10,13 +11,18 @@ import (
 	"testing"
 	"time"
 
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
 
 	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/pagopa"
 	"github.com/sportello/sportello/core/riconciliazione"
 	"github.com/sportello/sportello/core/sandbox"
 	"github.com/sportello/sportello/store"
+	"github.com/sportello/sportello/ui/widgets"
 )
 
 // accUIFixture is a UI over a database with a day of payments imported:
@@ -327,6 +333,55 @@ func TestAccCreaNuovo(t *testing.T) {
 	}
 }
 
+// Anagrafiche capitoli at 1366×768: the three columns keep their width
+// while a form is being edited, and its buttons stay within its column.
+func TestAccAnagraficheColonneStabili(t *testing.T) {
+	f := newAccUIFixture(t)
+	f.open(t, f.admin, "ric-capitoli")
+	s, ok := accSchermo[*accAnagrafiche](f.u)
+	if !ok {
+		t.Fatal("Anagrafiche capitoli not on screen")
+	}
+	s.Uffici.Wait()
+	s.Uffici.SelectRow(0)
+	s.Capitoli.Wait()
+	s.Capitoli.SelectRow(0)
+	s.Accertamenti.Wait()
+	s.Accertamenti.SelectRow(0)
+	if s.acc == nil {
+		t.Fatal("no assessment selected")
+	}
+	// The window laid out again from the top, as the driver does when a
+	// minimum size changes.
+	ridisponi := func() {
+		f.u.Win.Resize(fyne.NewSize(1367, 768))
+		f.u.Win.Resize(fyne.NewSize(1366, 768))
+	}
+	// Rounded to the pixel: the grid's thirds differ in the last float bit.
+	larghezze := func() [3]int {
+		return [3]int{int(s.Uffici.Size().Width + 0.5), int(s.Capitoli.Size().Width + 0.5), int(s.Accertamenti.Size().Width + 0.5)}
+	}
+	ridisponi()
+	prima := larghezze()
+	if prima[0] < 300 || prima[0] != prima[1] || prima[1] != prima[2] {
+		t.Fatalf("columns %v", prima)
+	}
+	for _, form := range []*widgets.DetailForm{s.Ufficio, s.Capitolo, s.Accertamento} {
+		form.Edit()
+		ridisponi()
+		if dopo := larghezze(); dopo != prima {
+			t.Errorf("editing %q: columns %v, before %v", form.Entries["codice"].Text, dopo, prima)
+		}
+		for _, b := range []*widget.Button{form.Toggle, form.Annulla} {
+			if !b.Visible() || b.Position().X+b.Size().Width > form.Size().Width {
+				t.Errorf("editing %q: «%s» at %v, %v wide, in a form %v wide", form.Entries["codice"].Text, b.Text, b.Position(),
+					b.Size().Width, form.Size().Width)
+			}
+		}
+		form.Cancel()
+	}
+}
+
 // Gestione Accertamenti: search with totals, the detail, payments
 // associated one at a time and all at once, one removed, closing and
 // reopening (a supervisor's).
@@ -388,6 +443,29 @@ func TestAccGestioneAccertamenti(t *testing.T) {
 	if d.Panel.Total() != 2 {
 		t.Fatalf("free payments: %d", d.Panel.Total())
 	}
+	// The buttons follow the list and the selection, and look disabled
+	// when they are.
+	pulsantiAssocia := func(quando string, tutti, selezionato bool) {
+		t.Helper()
+		for _, b := range []struct {
+			b  *widget.Button
+			on bool
+		}{{d.AssociaTutti, tutti}, {d.Associa, selezionato}} {
+			if b.b.Disabled() == b.on || accSembraDisabilitato(b.b) == b.on {
+				t.Fatalf("%s: «%s» enabled %v, looks disabled %v", quando, b.b.Text, !b.b.Disabled(), accSembraDisabilitato(b.b))
+			}
+		}
+	}
+	pulsantiAssocia("two found", true, false)
+	d.Panel.SelectRow(1)
+	pulsantiAssocia("one selected", true, true)
+	d.Panel.Entries["iuv"].SetText("99999")
+	test.Tap(d.Panel.Elenca)
+	d.Panel.Wait()
+	pulsantiAssocia("none found", false, false)
+	test.Tap(d.Panel.Pulisci)
+	test.Tap(d.Panel.Elenca)
+	d.Panel.Wait()
 	libero, _ := d.Panel.Row(0)
 	d.Panel.OnOpen(libero)
 	d.Panel.Wait()
@@ -396,9 +474,15 @@ func TestAccGestioneAccertamenti(t *testing.T) {
 		x.a.NPagamenti != 4 || x.Pagamenti.Total() != 4 {
 		t.Fatalf("one: %q, %d free, %+v", d.Esito.Text, d.Panel.Total(), x.a)
 	}
-	// ...the rest with «Associa tutti i risultati», after SI.
+	pulsantiAssocia("after associating one", true, false)
+	// ...the rest with «Associa tutti i risultati», after SI: those listed,
+	// whatever was typed in the filters since.
+	d.Panel.Entries["iuv"].SetText("99999")
 	test.Tap(d.AssociaTutti)
 	bg.Wait()
+	if d.Conferma == nil || !strings.Contains(d.Conferma.Message.Text, "tutti i 1 pagamenti") {
+		t.Fatalf("confirmation: %+v", d.Conferma)
+	}
 	test.Tap(d.Conferma.Si)
 	bg.Wait()
 	d.Panel.Wait()
@@ -406,6 +490,7 @@ func TestAccGestioneAccertamenti(t *testing.T) {
 		x.a.ImportoAssociato != f.somma(0, 1, 2, 4, 5) {
 		t.Fatalf("all: %q, %d free, %+v", d.Esito.Text, d.Panel.Total(), x.a)
 	}
+	pulsantiAssocia("all associated", false, false)
 	test.Tap(d.Chiudi)
 
 	// Remove one (SI): it is free again.
@@ -473,4 +558,32 @@ func TestAccGestioneAccertamenti(t *testing.T) {
 	if len(h) == 0 || h[0].Campo != "stato" || h[0].Dopo != "APERTO" || h[0].Operatore != "admin" {
 		t.Fatalf("history: %+v", h)
 	}
+}
+
+// accSembraDisabilitato tells whether a button's text is drawn in Fyne's
+// grey for disabled (the Sportello theme draws disabled text dark).
+func accSembraDisabilitato(b *widget.Button) bool {
+	grigio := theme.DefaultTheme().Color(theme.ColorNameDisabled, theme.VariantLight)
+	var cerca func(o fyne.CanvasObject) (color.Color, bool)
+	cerca = func(o fyne.CanvasObject) (color.Color, bool) {
+		switch w := o.(type) {
+		case *canvas.Text:
+			return w.Color, w.Text != ""
+		case *fyne.Container:
+			for _, c := range w.Objects {
+				if col, ok := cerca(c); ok {
+					return col, true
+				}
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(w).Objects() {
+				if col, ok := cerca(c); ok {
+					return col, true
+				}
+			}
+		}
+		return nil, false
+	}
+	col, ok := cerca(b)
+	return ok && col == grigio
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/sportello/sportello/core/avvisi"
 	"github.com/sportello/sportello/core/pagopa"
+	"github.com/sportello/sportello/core/riconciliazione"
 	"github.com/sportello/sportello/store"
 	"github.com/sportello/sportello/ui/widgets"
 )
@@ -36,6 +37,7 @@ type cercaAvvisoScreen struct {
 	StatoPA         *widget.Label
 	Invio           *widget.Label
 	Riconciliazione *widget.Label
+	Segnalazione    *widget.Label  // the open flags on the payment, hidden without
 	Stampa          *widget.Button // opens the PDF in the system's viewer, to print it
 	SalvaPDF        *widget.Button
 
@@ -77,7 +79,9 @@ func cercaAvvisoView(u *UI) fyne.CanvasObject {
 	s.Dati = widget.NewForm()
 	s.Fase = widget.NewLabel("")
 	s.Fase.TextStyle = fyne.TextStyle{Bold: true}
-	s.StatoPA, s.Invio, s.Riconciliazione = wordLabel(""), wordLabel(""), wordLabel("")
+	s.StatoPA, s.Invio, s.Riconciliazione, s.Segnalazione = wordLabel(""), wordLabel(""), wordLabel(""), wordLabel("")
+	s.Segnalazione.Importance = widget.WarningImportance
+	s.Segnalazione.Hide()
 	s.Stampa = widget.NewButtonWithIcon(lang.L("Stampa avviso"), theme.DocumentPrintIcon(), func() {
 		u.stampaAvviso(s.trovato.Avviso.IUV, s.trovato.Avviso.CodiceAvviso, s.OpenPDF)
 	})
@@ -86,7 +90,8 @@ func cercaAvvisoView(u *UI) fyne.CanvasObject {
 		s.ChooseSave("avviso-"+a.CodiceAvviso+".pdf", func(path string) { u.salvaPDFAvviso(a.IUV, path) })
 	})
 	stato := container.NewVBox(s.Fase, s.StatoPA, s.Invio, widget.NewSeparator(),
-		widget.NewLabelWithStyle(lang.L("Riconciliazione"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.Riconciliazione)
+		widget.NewLabelWithStyle(lang.L("Riconciliazione"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), s.Riconciliazione,
+		s.Segnalazione)
 	s.Risultato = container.NewVBox(container.NewHBox(s.Stampa, s.SalvaPDF),
 		container.NewGridWithColumns(2, widget.NewCard("", lang.L("Avviso"), s.Dati), widget.NewCard("", lang.L("Stato"), stato)))
 	s.Risultato.Hide()
@@ -185,6 +190,8 @@ func (u *UI) mostraAvvisoTrovato(s *cercaAvvisoScreen, x avvisi.AvvisoSportello)
 	s.StatoPA.Refresh()
 	s.Invio.SetText(invioSportello(a, l))
 	s.Riconciliazione.SetText(riconciliazioneSportello(x.Riconciliazione))
+	setVisible(s.Segnalazione, len(x.Segnalazioni) > 0)
+	s.Segnalazione.SetText(segnalazioniSportello(x.Segnalazioni))
 	generato := a.Stato == avvisi.StatoGenerato
 	setEnabled(s.Stampa, generato)
 	setEnabled(s.SalvaPDF, generato)
@@ -284,6 +291,22 @@ func riconciliazioneSportello(q []avvisi.Quadratura) string {
 			altre = append(altre, x.Classe.Codice)
 		}
 		righe = append(righe, lang.L("Anche")+": "+strings.Join(altre, ", "))
+	}
+	return strings.Join(righe, "\n")
+}
+
+// segnalazioniSportello tells the open flags on the payment: who opened
+// each, when, for which label and why, then the notes added since.
+func segnalazioniSportello(ff []riconciliazione.SegnalazioneAperta) string {
+	var righe []string
+	for _, f := range ff {
+		e := f.Apertura
+		righe = append(righe, lang.L("Segnalazione aperta del {{.Data}} di {{.Operatore}} ({{.Classe}}): {{.Nota}}",
+			map[string]any{"Data": dataIT(e.CreataIl), "Operatore": e.CreataDa, "Classe": e.Classe, "Nota": e.Nota}))
+		for _, n := range f.Note {
+			righe = append(righe, lang.L("Nota del {{.Data}} di {{.Operatore}}: {{.Nota}}",
+				map[string]any{"Data": dataIT(n.CreataIl), "Operatore": n.CreataDa, "Nota": n.Nota}))
+		}
 	}
 	return strings.Join(righe, "\n")
 }

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
@@ -15,6 +16,7 @@ import (
 	"github.com/sportello/sportello/core/avvisi"
 	"github.com/sportello/sportello/core/impostazioni"
 	"github.com/sportello/sportello/core/pagopa"
+	"github.com/sportello/sportello/core/riconciliazione"
 	"github.com/sportello/sportello/core/sandbox"
 	"github.com/sportello/sportello/store"
 )
@@ -247,5 +249,29 @@ func TestCercaAvvisoWindow(t *testing.T) {
 	}
 	if n, _ := u.Core.Avvisi.ContaAvvisi(ctx, avvisi.FiltroAvvisi{StatoGPD: pagopa.StatoPagata}); n != 1 {
 		t.Fatalf("paid state recorded: %d", n)
+	}
+
+	// An open flag on the payment (core finds it: core/avvisi
+	// TestCercaAvviso) is told under the reconciliation, with the notes
+	// added since; none, nothing.
+	if s.Segnalazione.Visible() {
+		t.Fatalf("a flag shown without one: %q", s.Segnalazione.Text)
+	}
+	trovato := s.trovato
+	quando := time.Date(2026, 12, 1, 9, 30, 0, 0, time.UTC)
+	trovato.Segnalazioni = []riconciliazione.SegnalazioneAperta{{
+		Apertura: store.RicSegnalazione{CreataIl: quando, CreataDa: "g.ferrari", Classe: "IUV_NO_RT", Stato: store.SegnalazioneAperta,
+			Nota: "Rendicontato ma senza ricevuta: chiesta la RT al PSP."},
+		Note: []store.RicSegnalazione{{CreataIl: quando.Add(24 * time.Hour), CreataDa: "m.colombo", Stato: store.SegnalazioneAperta,
+			Nota: "Il PSP la rimanda entro venerdì."}}}}
+	u.mostraAvvisoTrovato(s, trovato)
+	want := "Segnalazione aperta del 01/12/2026 di g.ferrari (IUV_NO_RT): Rendicontato ma senza ricevuta: chiesta la RT al PSP.\n" +
+		"Nota del 02/12/2026 di m.colombo: Il PSP la rimanda entro venerdì."
+	if !s.Segnalazione.Visible() || s.Segnalazione.Text != want || s.Segnalazione.Importance != widget.WarningImportance {
+		t.Fatalf("open flag: %v %q", s.Segnalazione.Visible(), s.Segnalazione.Text)
+	}
+	cerca(x.Avviso.IUV, cfs[0])
+	if s.Segnalazione.Visible() {
+		t.Fatalf("the flag of another search still shown: %q", s.Segnalazione.Text)
 	}
 }

@@ -45,7 +45,7 @@ type ricStatistiche struct {
 	nomi    map[riconciliazione.Raggruppamento]string
 	colonne []widgets.Column               // of the rows shown
 	per     riconciliazione.Raggruppamento // of the rows shown
-	dal, al string                         // the range of the rows shown, dd/mm/yyyy
+	dal, al time.Time                      // the range of the rows shown; zero: no bound
 	righe   []riconciliazione.Riga
 	totale  riconciliazione.Riga
 	cancel  context.CancelFunc
@@ -276,7 +276,7 @@ func (s *ricStatistiche) Cerca() {
 				s.setStato(lang.L("Calcolo non riuscito")+": "+widgets.ErrorText(err), widget.DangerImportance)
 				return
 			}
-			s.mostra(per, righe, statDataIT(dal), statDataIT(al))
+			s.mostra(per, righe, dal, al)
 		}
 	})
 }
@@ -288,7 +288,7 @@ func statDataIT(t time.Time) string {
 	return t.Format("02/01/2006")
 }
 
-func (s *ricStatistiche) mostra(per riconciliazione.Raggruppamento, righe []riconciliazione.Riga, dal, al string) {
+func (s *ricStatistiche) mostra(per riconciliazione.Raggruppamento, righe []riconciliazione.Riga, dal, al time.Time) {
 	s.per, s.righe, s.totale, s.dal, s.al = per, righe, riconciliazione.Totale(righe), dal, al
 	s.colonne = statColonne(s.nomi[per])
 	s.Tabella.Refresh()
@@ -313,11 +313,11 @@ func (s *ricStatistiche) mostra(per riconciliazione.Raggruppamento, righe []rico
 // titolo names the chart: "Importi per mese dal 01/01/2026 al 31/12/2026".
 func (s *ricStatistiche) titolo() string {
 	t := lang.L("Importi per {{.Per}}", map[string]any{"Per": strings.ToLower(s.nomi[s.per])})
-	if s.dal != "" {
-		t += " " + lang.L("dal {{.Data}}", map[string]any{"Data": s.dal})
+	if !s.dal.IsZero() {
+		t += " " + lang.L("dal {{.Data}}", map[string]any{"Data": statDataIT(s.dal)})
 	}
-	if s.al != "" {
-		t += " " + lang.L("al {{.Data}}", map[string]any{"Data": s.al})
+	if !s.al.IsZero() {
+		t += " " + lang.L("al {{.Data}}", map[string]any{"Data": statDataIT(s.al)})
 	}
 	return t
 }

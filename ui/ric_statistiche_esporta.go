@@ -3,6 +3,7 @@ package ui
 import (
 	"os"
 	"path/filepath"
+	"time"
 
 	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/widget"
@@ -13,15 +14,28 @@ import (
 
 // The exports of Totali ripartiti: the rows shown, as Excel or as a chart.
 
+// nomeFile is the name suggested for an export: the grouping and the
+// period, «statistiche-per-tipo-dal-2026-12-01.xlsx».
 func (s *ricStatistiche) nomeFile(ext string) string {
-	return "statistiche-per-" + string(s.per) + ext
+	n := "statistiche-per-" + string(s.per)
+	if !s.dal.IsZero() {
+		n += "-dal-" + s.dal.Format(time.DateOnly)
+	}
+	if !s.al.IsZero() {
+		n += "-al-" + s.al.Format(time.DateOnly)
+	}
+	return n + ext
 }
 
-// esportaExcel saves the rows shown, and their total, as .xlsx.
+// esportaExcel saves the rows shown, and their total, as .xlsx, with what
+// they cover and who exported them on a second sheet.
 func (s *ricStatistiche) esportaExcel() {
 	per, righe := s.per, s.righe
+	op := s.u.Core.Operatore()
+	x := riconciliazione.EsportazioneStatistiche{Dal: s.dal, Al: s.al, Da: op.Nome + " (" + op.Username + ")"}
 	s.ChooseFile(s.nomeFile(".xlsx"), []string{".xlsx"}, func(path string) {
-		s.salva(path, func(f *os.File) error { return riconciliazione.EsportaExcel(per, righe, f) })
+		x.Il = time.Now().In(widgets.Zone)
+		s.salva(path, func(f *os.File) error { return riconciliazione.EsportaExcel(per, righe, x, f) })
 	})
 }
 

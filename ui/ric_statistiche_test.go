@@ -146,6 +146,49 @@ func TestRicStatistiche(t *testing.T) {
 	if !slices.Equal(suggeriti, []string{"statistiche-per-ufficio.xlsx", "statistiche-per-ufficio.png"}) {
 		t.Fatalf("suggested names %q", suggeriti)
 	}
+	if info := statInformazioni(t, xlsx); info["Statistiche"] != "Statistiche per ufficio" || info["Periodo"] != "tutto l'archivio" ||
+		info["Esportato da"] != "Anna Esposito (admin)" || info["Gruppi"] != "2" || info["Esportato il"] == "" {
+		t.Fatalf("what the export covers: %q", info)
+	}
+
+	// A period: in the suggested name and on the sheet «Informazioni».
+	test.Type(s.Dal, "21/11/2026")
+	test.Tap(s.Elenca)
+	s.bg.Wait()
+	suggeriti = nil
+	test.Tap(s.EsportaExcel)
+	s.bg.Wait()
+	if !slices.Equal(suggeriti, []string{"statistiche-per-ufficio-dal-2026-11-21.xlsx"}) {
+		t.Fatalf("suggested names %q", suggeriti)
+	}
+	if info := statInformazioni(t, xlsx); info["Periodo"] != "dal 21/11/2026" {
+		t.Fatalf("what the export covers: %q", info)
+	}
+}
+
+// statInformazioni reads the sheet «Informazioni» of an export of the
+// statistics, value by item.
+func statInformazioni(t *testing.T, path string) map[string]string {
+	t.Helper()
+	b, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sh, err := tabelle.Read(bytes.NewReader(b), tabelle.ReadOptions{Sheet: "Informazioni"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sh.Close()
+	out := map[string]string{}
+	for sh.Next() {
+		if r := sh.Row(); len(r) == 2 {
+			out[r[0]] = r[1]
+		}
+	}
+	if sh.Name() != "Informazioni" {
+		t.Fatalf("sheet %q", sh.Name())
+	}
+	return out
 }
 
 func statCentesimiTesto(t *testing.T, s string) int64 {

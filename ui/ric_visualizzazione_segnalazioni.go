@@ -135,7 +135,8 @@ const (
 	colSegClasse  = 3
 	colSegOggetto = 4
 	colSegChiave  = 5
-	colSegIUR     = 6
+	colSegNota    = 6
+	colSegIUR     = 7
 )
 
 type ricSegnalazioniSource struct{ u *UI }
@@ -161,17 +162,20 @@ func (s ricSegnalazioniSource) Page(ctx context.Context, f widgets.Filter, offse
 	rows := make([][]string, len(ss))
 	for i, e := range ss {
 		rows[i] = []string{dataOraBreve(e.CreataIl), e.CreataDa, ricStatoSegnalazioneLabel(e.Stato), e.Classe,
-			ricOggettoLabel(e.ChiaveTipo), e.Chiave, e.IUR, e.Nota}
+			ricOggettoLabel(e.ChiaveTipo), e.Chiave, e.Nota, e.IUR}
 	}
 	return rows, err
 }
 
 func ricSegnalazioniView(u *UI) fyne.CanvasObject {
 	src := ricSegnalazioniSource{u: u}
+	// The note reaches the window's right edge, some 250 pixels at 1366×768
+	// (cut with «…»: the detail, on double click, shows it whole); the IUR,
+	// which only tells two receipts of one IUV apart, is after it.
 	cols := []widgets.Column{
-		{Title: lang.L("Data"), Width: 135}, {Title: lang.L("Operatore"), Width: 95}, {Title: lang.L("Stato"), Width: 70},
-		{Title: lang.L("Classificazione"), Width: 150}, {Title: lang.L("Oggetto"), Width: 95},
-		{Title: lang.L("IUV / IUF / movimento"), Width: 235}, {Title: "IUR", Width: 120}, {Title: lang.L("Nota"), Width: 420},
+		{Title: lang.L("Data"), Width: 132}, {Title: lang.L("Operatore"), Width: 92}, {Title: lang.L("Stato"), Width: 64},
+		{Title: lang.L("Classificazione"), Width: 152}, {Title: lang.L("Oggetto"), Width: 94},
+		{Title: lang.L("IUV / IUF / movimento"), Width: 235}, {Title: lang.L("Nota"), Width: 200, Fill: true}, {Title: "IUR", Width: 155},
 	}
 	nota := lang.L("Ogni segnalazione, nota successiva e chiusura, la più recente per prima. Doppio clic per il dettaglio della riga segnalata.")
 	s := newRicVista(u, widgets.SearchConfig{

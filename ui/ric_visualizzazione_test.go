@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -145,7 +146,7 @@ func TestRicAnomalieSegnalazioni(t *testing.T) {
 	}
 	ev, _ := st.Panel.Row(0)
 	if ev[1] != "admin" || ev[2] != "Chiusa" || ev[3] != "RT_NO_IUF" || ev[colSegChiave] != row[colRicChiave] ||
-		ev[7] != "Rendicontato nel flusso del giorno dopo" {
+		ev[colSegNota] != "Rendicontato nel flusso del giorno dopo" || ev[colSegIUR] != row[colRicIUR] {
 		t.Fatalf("newest event: %v", ev)
 	}
 	st.Panel.Selects["stato"].SetSelected("Aperta")
@@ -300,5 +301,33 @@ func ricCelleVisibili(o fyne.CanvasObject, off fyne.Position, out map[int]fyne.P
 		for _, c := range test.WidgetRenderer(w).Objects() {
 			ricCelleVisibili(c, pos, out)
 		}
+	}
+}
+
+// Storico Segnalazioni at 1366×768: the note starts within the window,
+// after the short columns, and a short one reads whole without scrolling.
+func TestRicSegnalazioniNotaVisibile(t *testing.T) {
+	f := ricPrepara(t, true)
+	u := f.u
+	ctx := context.Background()
+	_, righe, err := u.Core.Riconciliazione.Righe(ctx, store.FiltroRicClassi{ChiaveTipo: "PAGAMENTO", Classe: "RT_NO_IUF"}, 0, 1)
+	if err != nil || len(righe) != 1 {
+		t.Fatalf("RT_NO_IUF: %v %v", righe, err)
+	}
+	r := righe[0]
+	const nota = "Chiesta la RT al PSP"
+	if err := u.Core.Riconciliazione.Segnala(ctx, u.Core.Operatore(), r.ChiaveTipo, r.Chiave, r.IUR, r.Classe, nota); err != nil {
+		t.Fatal(err)
+	}
+	u.ShowMain()
+	u.Win.Resize(fyne.NewSize(1366, 768))
+	u.Open("ric-segnalazioni")
+	st := u.ricVistaAperta()
+	st.Panel.Wait()
+	if st.Panel.Total() != 1 {
+		t.Fatalf("history: %d events", st.Panel.Total())
+	}
+	if testi := testiVisibili(st.Panel); !slices.Contains(testi, nota) || !slices.Contains(testi, r.Chiave) {
+		t.Fatalf("the note is not on screen (panel %v wide): %q", st.Panel.Size().Width, testi)
 	}
 }

@@ -72,6 +72,8 @@ type esitoCerca struct {
 	PagatoIl        string `json:"pagato_il,omitempty"`
 	StatoInvio      string `json:"stato_invio,omitempty"`
 	Riconciliazione string `json:"riconciliazione,omitempty"`
+	// Segnalazioni are the open flags on the payment, one line each.
+	Segnalazioni []string `json:"segnalazioni,omitempty"`
 }
 
 func pagamentiCerca(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
@@ -106,6 +108,15 @@ func pagamentiCerca(ctx context.Context, g globals, args []string, stdout, stder
 	if len(x.Riconciliazione) > 0 {
 		e.Riconciliazione = x.Riconciliazione[0].Classe.Codice
 	}
+	for _, f := range x.Segnalazioni {
+		a := f.Apertura
+		e.Segnalazioni = append(e.Segnalazioni, fmt.Sprintf("aperta il %s da %s (%s): %s", a.CreataIl.In(rome).Format("02/01/2006"),
+			a.CreataDa, a.Classe, a.Nota))
+		for _, n := range f.Note {
+			e.Segnalazioni = append(e.Segnalazioni, fmt.Sprintf("nota il %s da %s: %s", n.CreataIl.In(rome).Format("02/01/2006"),
+				n.CreataDa, n.Nota))
+		}
+	}
 	if *out != "" {
 		if err := scriviFile(*out, func(w io.Writer) error { return a.Avvisi.StampaPDF(ctx, av.IUV, w) }); err != nil {
 			return domain("pagamenti cerca", err)
@@ -138,6 +149,13 @@ func pagamentiCerca(ctx context.Context, g globals, args []string, stdout, stder
 			nome = ""
 		}
 		righe = append(righe, [2]string{nome, q.Classe.Codice + " - " + q.Classe.Descrizione})
+	}
+	for i, f := range e.Segnalazioni {
+		nome := "Segnalazione"
+		if i > 0 {
+			nome = ""
+		}
+		righe = append(righe, [2]string{nome, f})
 	}
 	for _, r := range righe {
 		fmt.Fprintf(stdout, "%-16s %s\n", r[0], r[1])

@@ -93,6 +93,9 @@ type AvvisoSportello struct {
 	// Riconciliazione are the labels of the IUV, the most complete first;
 	// none before the reconciliation has seen it.
 	Riconciliazione []Quadratura
+	// Segnalazioni are the flags an operator opened on the IUV's payment
+	// (Riconciliazione › Anomalie, «Segnala») and has not closed yet.
+	Segnalazioni []riconciliazione.SegnalazioneAperta
 }
 
 // timeoutGPD bounds the state read at the counter: a citizen is waiting,
@@ -141,6 +144,11 @@ func (s *Service) CercaAvviso(ctx context.Context, by operatori.Operatore, codic
 	if out.Riconciliazione, err = s.quadrature(ctx, x.Avviso.IUV); err != nil {
 		return out, err
 	}
+	eventi, err := s.DB.RicSegnalazioniChiave(ctx, riconciliazione.ChiavePagamento, x.Avviso.IUV)
+	if err != nil {
+		return out, err
+	}
+	out.Segnalazioni = riconciliazione.SegnalazioniAperte(eventi)
 	out.Fase = faseDi(out.Avviso, out.Riconciliazione)
 	return out, nil
 }

@@ -282,14 +282,33 @@ func TestCercaAvviso(t *testing.T) {
 		_, err = riconciliazione.Importa(ctx, a.db, "admin", path)
 		return err
 	}))
-	if _, err := riconciliazione.New(a.db).Esegui(ctx, a.admin); err != nil {
+	ric := riconciliazione.New(a.db)
+	if _, err := ric.Esegui(ctx, a.admin); err != nil {
 		t.Fatal(err)
 	}
 	trovato, err = a.s.CercaAvviso(ctx, sportellista, codice, cf[0])
-	if err != nil || len(trovato.Riconciliazione) == 0 {
-		t.Fatalf("reconciliation: %+v %v", trovato.Riconciliazione, err)
+	if err != nil || len(trovato.Riconciliazione) == 0 || len(trovato.Segnalazioni) != 0 {
+		t.Fatalf("reconciliation: %+v %+v %v", trovato.Riconciliazione, trovato.Segnalazioni, err)
 	}
-	if q := trovato.Riconciliazione[0]; q.Classe.Codice != "IUD_RT_IUF_TES" || q.IUF == "" || q.ImportoRT != 1600 || q.Classe.Descrizione == "" {
+	q := trovato.Riconciliazione[0]
+	if q.Classe.Codice != "IUD_RT_IUF_TES" || q.IUF == "" || q.ImportoRT != 1600 || q.Classe.Descrizione == "" {
 		t.Fatalf("most complete label: %+v", q)
+	}
+
+	// A flag on the payment, open: the counter shows it, with the note
+	// added later; closed, it shows no more.
+	must(t, ric.Segnala(ctx, a.admin, q.ChiaveTipo, q.Chiave, q.IUR, q.Classe.Codice, "Importo da verificare con la tesoreria"))
+	must(t, ric.Segnala(ctx, sportellista, q.ChiaveTipo, q.Chiave, q.IUR, q.Classe.Codice, "Il cittadino ha portato la quietanza"))
+	trovato, err = a.s.CercaAvviso(ctx, sportellista, codice, cf[0])
+	if err != nil || len(trovato.Segnalazioni) != 1 {
+		t.Fatalf("open flag: %+v %v", trovato.Segnalazioni, err)
+	}
+	if f := trovato.Segnalazioni[0]; f.Apertura.Nota != "Importo da verificare con la tesoreria" || f.Apertura.CreataDa != a.admin.Username ||
+		f.Apertura.Classe != "IUD_RT_IUF_TES" || f.Apertura.CreataIl.IsZero() || len(f.Note) != 1 || f.Note[0].CreataDa != "l.ricci" {
+		t.Fatalf("open flag: %+v", f)
+	}
+	must(t, ric.ChiudiSegnalazione(ctx, a.admin, q.ChiaveTipo, q.Chiave, q.IUR, "Verificato"))
+	if trovato, err = a.s.CercaAvviso(ctx, sportellista, codice, cf[0]); err != nil || len(trovato.Segnalazioni) != 0 {
+		t.Fatalf("closed flag still shown: %+v %v", trovato.Segnalazioni, err)
 	}
 }

@@ -81,3 +81,43 @@ func (s *Service) ContaSegnalazioni(ctx context.Context, f store.FiltroRicSegnal
 func (s *Service) Segnalazioni(ctx context.Context, f store.FiltroRicSegnalazioni, offset, limit int) ([]store.RicSegnalazione, error) {
 	return s.DB.RicSegnalazioni(ctx, f, offset, limit)
 }
+
+// SegnalazioneAperta is a row's open flag: the event that opened it and
+// the further notes given while it stayed open, oldest first.
+type SegnalazioneAperta struct {
+	Apertura store.RicSegnalazione
+	Note     []store.RicSegnalazione
+}
+
+// SegnalazioniAperte are the flags still open among the events of one or
+// more rows (oldest first, as the store gives them), in the order they
+// were opened: a flag is opened by the first event after the row's last
+// closing.
+func SegnalazioniAperte(eventi []store.RicSegnalazione) []SegnalazioneAperta {
+	type riga struct{ tipo, chiave, iur string }
+	aperte := map[riga]*SegnalazioneAperta{}
+	var ordine []*SegnalazioneAperta
+	for _, e := range eventi {
+		k := riga{e.ChiaveTipo, e.Chiave, e.IUR}
+		switch e.Stato {
+		case store.SegnalazioneChiusa:
+			delete(aperte, k)
+		case store.SegnalazioneAperta:
+			if a, ok := aperte[k]; ok {
+				a.Note = append(a.Note, e)
+				continue
+			}
+			a := &SegnalazioneAperta{Apertura: e}
+			aperte[k] = a
+			ordine = append(ordine, a)
+		}
+	}
+	var out []SegnalazioneAperta
+	for _, a := range ordine {
+		k := riga{a.Apertura.ChiaveTipo, a.Apertura.Chiave, a.Apertura.IUR}
+		if aperte[k] == a {
+			out = append(out, *a)
+		}
+	}
+	return out
+}

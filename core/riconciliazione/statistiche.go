@@ -206,9 +206,41 @@ func ColonneStatistiche(per Raggruppamento) []tabelle.Column {
 		{Title: "Importo incassato", Kind: tabelle.Number}}
 }
 
-// EsportaExcel writes the rows and their total as an .xlsx sheet (cells
-// neutralised against formulas).
-func EsportaExcel(per Raggruppamento, righe []Riga, w io.Writer) error {
+// EsportazioneStatistiche is what an export of the statistics covers and
+// who made it, recorded in the workbook's «Informazioni» sheet.
+type EsportazioneStatistiche struct {
+	Dal, Al time.Time // the period the rows were computed for; zero: no bound
+	Il      time.Time // when the export was made, in the zone to write it in
+	Da      string    // who made it: the operator's name and username
+}
+
+// NotaMisure says which date each measure is taken on (the period applies
+// to each with its own).
+const NotaMisure = "Pagato per data esito della ricevuta, rendicontato per data regolamento del flusso, incassato per data " +
+	"valuta della tesoreria: il periodo si applica a ciascuna misura con la sua data."
+
+// Periodo is a period as the clerk reads it: «dal 01/12/2026 al
+// 31/12/2026», «dal 01/12/2026», «tutto l'archivio».
+func Periodo(dal, al time.Time) string {
+	var p []string
+	if !dal.IsZero() {
+		p = append(p, "dal "+dal.Format("02/01/2006"))
+	}
+	if !al.IsZero() {
+		p = append(p, "al "+al.Format("02/01/2006"))
+	}
+	if len(p) == 0 {
+		return "tutto l'archivio"
+	}
+	return strings.Join(p, " ")
+}
+
+// EsportaExcel writes the rows and their total as an .xlsx sheet, the
+// table alone (a header row, then a row per group and the total), and a
+// second sheet, «Informazioni», with the grouping, the period, which date
+// each measure is taken on, and when and by whom the export was made.
+// Every text cell is neutralised against formulas.
+func EsportaExcel(per Raggruppamento, righe []Riga, x EsportazioneStatistiche, w io.Writer) error {
 	rows := make([][]string, 0, len(righe)+1)
 	for _, r := range append(righe, Totale(righe)) {
 		k := r.Chiave
@@ -218,5 +250,21 @@ func EsportaExcel(per Raggruppamento, righe []Riga, w io.Writer) error {
 		rows = append(rows, []string{k, r.Descrizione, fmt.Sprint(r.NumeroPagati), tracciato.Euro(r.ImportoPagato),
 			tracciato.Euro(r.ImportoRendicontato), tracciato.Euro(r.ImportoIncassato)})
 	}
-	return tabelle.WriteXLSX(w, "Statistiche per "+strings.ToLower(per.Nome()), ColonneStatistiche(per), tabelle.SliceRows(rows))
+	titolo := "Statistiche per " + strings.ToLower(per.Nome())
+	info := [][]string{
+		{"Statistiche", titolo},
+		{"Periodo", Periodo(x.Dal, x.Al)},
+		{"Date delle misure", NotaMisure},
+		{"Gruppi", fmt.Sprint(len(righe))},
+	}
+	if !x.Il.IsZero() {
+		info = append(info, []string{"Esportato il", x.Il.Format("02/01/2006 15:04")})
+	}
+	if x.Da != "" {
+		info = append(info, []string{"Esportato da", x.Da})
+	}
+	return tabelle.WriteXLSXSheets(w,
+		tabelle.XLSXSheet{Name: titolo, Columns: ColonneStatistiche(per), Rows: tabelle.SliceRows(rows)},
+		tabelle.XLSXSheet{Name: "Informazioni", Columns: []tabelle.Column{{Title: "Voce", Width: 20}, {Title: "Valore", Width: 90}},
+			Rows: tabelle.SliceRows(info)})
 }

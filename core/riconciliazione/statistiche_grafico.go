@@ -71,6 +71,9 @@ func Grafico(per Raggruppamento, righe []Riga, titolo string, w, h int) (image.I
 	legenda.TextStyle.Font.Size = vg.Points(10)
 	legenda.Top, legenda.Left = true, true
 	legenda.YOffs = -vg.Points(30) // level with the top of the axes, under the title
+	// Entries are as tall as their text's capitals: without a gap the
+	// swatches touch and the descenders reach the next line.
+	legenda.Padding = vg.Points(5)
 	minimo := 0.0
 	for i, m := range misure {
 		v := make(plotter.Values, n)

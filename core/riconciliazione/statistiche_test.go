@@ -232,7 +232,9 @@ func TestStatisticheGraficoEdEsportazione(t *testing.T) {
 	}
 
 	var buf bytes.Buffer
-	if err := EsportaExcel(PerMese, append(righe, Riga{Chiave: "=1+1"}), &buf); err != nil {
+	x := EsportazioneStatistiche{Dal: dataISO("2026-10-01"), Il: time.Date(2026, 12, 2, 10, 15, 0, 0, time.UTC),
+		Da: "=HYPERLINK(\"x\") (admin)"}
+	if err := EsportaExcel(PerMese, append(righe, Riga{Chiave: "=1+1"}), x, &buf); err != nil {
 		t.Fatal(err)
 	}
 	sh, err := tabelle.Read(bytes.NewReader(buf.Bytes()), tabelle.ReadOptions{})
@@ -252,6 +254,45 @@ func TestStatisticheGraficoEdEsportazione(t *testing.T) {
 	}
 	if fmt.Sprint(rows) != fmt.Sprint(want) {
 		t.Fatalf("export:\n%q\nwant\n%q", rows, want)
+	}
+	// What the table covers, and who exported it, on a sheet of its own.
+	sh.Close()
+	sh, err = tabelle.Read(bytes.NewReader(buf.Bytes()), tabelle.ReadOptions{Sheet: "Informazioni"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sh.Close()
+	rows = nil
+	for sh.Next() {
+		rows = append(rows, slices.Clone(sh.Row()))
+	}
+	want = [][]string{
+		{"Voce", "Valore"},
+		{"Statistiche", "Statistiche per mese"},
+		{"Periodo", "dal 01/10/2026"},
+		{"Date delle misure", NotaMisure},
+		{"Gruppi", "3"},
+		{"Esportato il", "02/12/2026 10:15"},
+		{"Esportato da", "'=HYPERLINK(\"x\") (admin)"},
+	}
+	if sh.Name() != "Informazioni" || fmt.Sprint(rows) != fmt.Sprint(want) {
+		t.Fatalf("%s:\n%q\nwant\n%q", sh.Name(), rows, want)
+	}
+	for _, c := range []struct {
+		dal, al string
+		want    string
+	}{{"", "", "tutto l'archivio"}, {"2026-12-01", "", "dal 01/12/2026"}, {"", "2026-12-31", "al 31/12/2026"},
+		{"2026-12-01", "2026-12-31", "dal 01/12/2026 al 31/12/2026"}} {
+		var dal, al time.Time
+		if c.dal != "" {
+			dal = dataISO(c.dal)
+		}
+		if c.al != "" {
+			al = dataISO(c.al)
+		}
+		if got := Periodo(dal, al); got != c.want {
+			t.Errorf("Periodo(%q, %q) = %q", c.dal, c.al, got)
+		}
 	}
 }
 
@@ -283,4 +324,62 @@ func TestRaggruppamentoDi(t *testing.T) {
 		(Riga{Chiave: "2026"}).Etichetta(PerAnno) != "2026" {
 		t.Fatal("labels")
 	}
+}
+
+// The legend's three entries are apart: between the swatches of two
+// measures there is white, on screen (640×300) and in the PNG (1200×600).
+func TestStatisticheGraficoLegenda(t *testing.T) {
+	righe := []Riga{{Chiave: "TRASPORTO", NumeroPagati: 16, ImportoPagato: 314600, ImportoRendicontato: 445300, ImportoIncassato: 206000},
+		{Chiave: NonAttribuito, NumeroPagati: 1, ImportoPagato: 5300, ImportoRendicontato: 9650, ImportoIncassato: 9650}}
+	for _, size := range [][2]int{{640, 300}, {1050, 280}, {1200, 600}} {
+		img, err := Grafico(PerTipo, righe, TitoloGrafico(PerTipo, "01/12/2026", ""), size[0], size[1])
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The legend is the strip on the right; in it, a column through
+		// the three swatches.
+		b := img.Bounds()
+		striscia := b.Max.X - int(float64(larghezzaLegenda)*graficoDPI/72)
+		trovato := false
+		for x := striscia; x < b.Max.X && !trovato; x++ {
+			var colori []int // the measure of each pixel down the column, -1 for another colour
+			for y := b.Min.Y; y < b.Max.Y; y++ {
+				colori = append(colori, statMisuraDi(img.At(x, y)))
+			}
+			primo, ultimo := [3]int{-1, -1, -1}, [3]int{-1, -1, -1}
+			for y, m := range colori {
+				if m >= 0 {
+					if primo[m] < 0 {
+						primo[m] = y
+					}
+					ultimo[m] = y
+				}
+			}
+			if primo[0] < 0 || primo[1] < 0 || primo[2] < 0 {
+				continue
+			}
+			trovato = true
+			for m := range 2 {
+				if spazio := primo[m+1] - ultimo[m] - 1; spazio < 5 {
+					t.Errorf("%v: the swatches of measures %d and %d are %d pixels apart (rows %d..%d, %d..%d)",
+						size, m, m+1, spazio, primo[m], ultimo[m], primo[m+1], ultimo[m+1])
+				}
+			}
+		}
+		if !trovato {
+			t.Errorf("%v: no legend with the three colours", size)
+		}
+	}
+}
+
+// statMisuraDi is the measure whose colour c is, -1 for none.
+func statMisuraDi(c interface{ RGBA() (r, g, b, a uint32) }) int {
+	r, g, b, _ := c.RGBA()
+	for i, m := range coloriMisure {
+		r0, g0, b0, _ := m.RGBA()
+		if r == r0 && g == g0 && b == b0 {
+			return i
+		}
+	}
+	return -1
 }

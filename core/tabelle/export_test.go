@@ -228,3 +228,38 @@ func TestRowsErrorStopsExport(t *testing.T) {
 		t.Errorf("csv: %v", err)
 	}
 }
+
+// Several sheets: each with its header and frozen first row, names made
+// acceptable and unique, every text cell neutralised; the first sheet is
+// the one a reader opens.
+func TestWriteXLSXSheets(t *testing.T) {
+	var buf bytes.Buffer
+	err := WriteXLSXSheets(&buf,
+		XLSXSheet{Name: "Statistiche per mese", Columns: evilCols, Rows: SliceRows(evil)},
+		XLSXSheet{Name: "Informazioni", Columns: Titles("Voce", "Valore"),
+			Rows: SliceRows([][]string{{"Periodo", "dal 01/12/2026"}, {"Esportato da", "=cmd|' /C calc'!A0"}})},
+		XLSXSheet{Name: "informazioni", Columns: Titles("Voce")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := openXLSX(t, buf.Bytes())
+	if got := f.GetSheetList(); fmt.Sprint(got) != "[Statistiche per mese Informazioni informazioni (2)]" {
+		t.Fatalf("sheets %q", got)
+	}
+	for cell, v := range map[string]string{"A1": "Voce", "B2": "dal 01/12/2026", "A3": "Esportato da", "B3": "'=cmd|' /C calc'!A0"} {
+		if got, err := f.GetCellValue("Informazioni", cell, excelize.Options{RawCellValue: true}); err != nil || got != v {
+			t.Errorf("Informazioni!%s = %q (%v), want %q", cell, got, err, v)
+		}
+	}
+	if got, _ := f.GetCellValue("Statistiche per mese", "A2", excelize.Options{RawCellValue: true}); got != "'=SUM(A1:A9)" {
+		t.Errorf("first sheet A2 = %q", got)
+	}
+	sh, err := Read(bytes.NewReader(buf.Bytes()), ReadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sh.Close()
+	if !sh.Next() || sh.Row()[0] != "Nome" || sh.Name() != "Statistiche per mese" {
+		t.Fatalf("read: %q %q", sh.Name(), sh.Row())
+	}
+}

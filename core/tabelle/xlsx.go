@@ -19,21 +19,60 @@ const sampleRows = 100
 // Text cells go through SafeCell. Number, Integer, Date and DateTime cells
 // are written typed when their value parses (see ParseNumber, ParseDate,
 // ParseDateTime) and as safe text otherwise, so nothing is lost.
-func WriteXLSX(w io.Writer, sheet string, cols []Column, rows Rows) (err error) {
-	defer closeRows(rows)
+func WriteXLSX(w io.Writer, sheet string, cols []Column, rows Rows) error {
+	return WriteXLSXSheets(w, XLSXSheet{Name: sheet, Columns: cols, Rows: rows})
+}
+
+// XLSXSheet is one sheet of a workbook WriteXLSXSheets writes.
+type XLSXSheet struct {
+	Name    string
+	Columns []Column
+	Rows    Rows
+}
+
+// WriteXLSXSheets is WriteXLSX with several sheets, in order, each laid out
+// and neutralised the same way: the table in the first, say, and what it
+// covers in a second, so that the table stays a header row and its rows.
+// Sheet names are made acceptable to Excel (and unique).
+func WriteXLSXSheets(w io.Writer, sheets ...XLSXSheet) (err error) {
+	for _, sh := range sheets {
+		defer closeRows(sh.Rows)
+	}
 	f := excelize.NewFile()
 	defer func() {
 		if cerr := f.Close(); err == nil {
 			err = cerr
 		}
 	}()
-	sheet = sheetName(sheet)
-	if err := f.SetSheetName(f.GetSheetName(0), sheet); err != nil {
-		return err
-	}
 	st, err := newStyles(f)
 	if err != nil {
 		return err
+	}
+	used := map[string]bool{}
+	for i, sh := range sheets {
+		name := sheetName(sh.Name)
+		for n := 2; used[strings.ToLower(name)]; n++ {
+			name = sheetName(fmt.Sprintf("%s (%d)", sh.Name, n))
+		}
+		used[strings.ToLower(name)] = true
+		if i == 0 {
+			err = f.SetSheetName(f.GetSheetName(0), name)
+		} else {
+			_, err = f.NewSheet(name)
+		}
+		if err != nil {
+			return err
+		}
+		if err := writeSheet(f, st, name, sh.Columns, sh.Rows); err != nil {
+			return err
+		}
+	}
+	return f.Write(w)
+}
+
+func writeSheet(f *excelize.File, st styles, sheet string, cols []Column, rows Rows) error {
+	if rows == nil {
+		rows = SliceRows(nil)
 	}
 	sw, err := f.NewStreamWriter(sheet)
 	if err != nil {
@@ -77,10 +116,7 @@ func WriteXLSX(w io.Writer, sheet string, cols []Column, rows Rows) (err error) 
 	if err := p.Err(); err != nil {
 		return err
 	}
-	if err := sw.Flush(); err != nil {
-		return err
-	}
-	return f.Write(w)
+	return sw.Flush()
 }
 
 type styles struct{ header, number, integer, date, dateTime int }

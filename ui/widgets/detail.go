@@ -37,6 +37,10 @@ type DetailForm struct {
 	OnSave func(values map[string]string) error
 	// OnEditing is told when the form becomes editable or locked.
 	OnEditing func(editing bool)
+	// StackButtons, set before the form is shown, puts «Annulla
+	// modifiche» under the toggle rather than beside it: a form in a
+	// narrow column then stays as narrow while editing.
+	StackButtons bool
 
 	sections []Section
 	root     *fyne.Container
@@ -88,9 +92,47 @@ func (d *DetailForm) CreateRenderer() fyne.WidgetRenderer {
 		}
 	}
 	buttons := container.NewHBox(d.Toggle, d.Annulla, layout.NewSpacer())
+	if d.StackButtons {
+		buttons = container.New(stackLeft{}, d.Toggle, d.Annulla)
+	}
 	bottom := container.NewVBox(d.Errore, buttons, d.Footer)
 	d.root = container.NewBorder(nil, bottom, nil, nil, container.NewVScroll(body))
 	return widget.NewSimpleRenderer(d.root)
+}
+
+// stackLeft lays the visible objects out one under the other, each as
+// wide as it needs, on the left.
+type stackLeft struct{}
+
+func (stackLeft) MinSize(objects []fyne.CanvasObject) fyne.Size {
+	var s fyne.Size
+	n := 0
+	for _, o := range objects {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		s.Width = max(s.Width, m.Width)
+		s.Height += m.Height
+		n++
+	}
+	if n > 1 {
+		s.Height += theme.Padding() * float32(n-1)
+	}
+	return s
+}
+
+func (stackLeft) Layout(objects []fyne.CanvasObject, _ fyne.Size) {
+	y := float32(0)
+	for _, o := range objects {
+		if !o.Visible() {
+			continue
+		}
+		m := o.MinSize()
+		o.Resize(m)
+		o.Move(fyne.NewPos(0, y))
+		y += m.Height + theme.Padding()
+	}
 }
 
 // relayout makes room for the error, Annulla or the footer just shown or

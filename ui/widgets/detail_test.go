@@ -157,3 +157,22 @@ func TestDetailFormFooter(t *testing.T) {
 		t.Fatalf("footer %q", d.Footer.Text)
 	}
 }
+
+// StackButtons: while editing «Annulla modifiche» goes under the toggle,
+// so the form needs no more width than its widest button.
+func TestDetailFormStackButtons(t *testing.T) {
+	test.NewTempApp(t)
+	d := NewDetailForm([]Section{{Fields: []Field{{Key: "codice", Label: "Codice"}}}}, nil)
+	d.StackButtons = true
+	w := test.NewWindow(d)
+	t.Cleanup(w.Close)
+	prima := d.MinSize().Width
+	d.Edit()
+	w.Resize(w.Canvas().Size().AddWidthHeight(1, 0)) // lay the window out again
+	if !d.Annulla.Visible() || d.Annulla.Position().Y <= d.Toggle.Position().Y || d.Annulla.Position().X != d.Toggle.Position().X {
+		t.Fatalf("Annulla at %v, the toggle at %v", d.Annulla.Position(), d.Toggle.Position())
+	}
+	if dopo, serve := d.MinSize().Width, max(d.Toggle.MinSize().Width, d.Annulla.MinSize().Width, prima); dopo > serve {
+		t.Fatalf("editing, the form needs %v, its widest part %v", dopo, serve)
+	}
+}

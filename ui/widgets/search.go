@@ -2,6 +2,7 @@ package widgets
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"strings"
 
@@ -32,6 +33,11 @@ type Column struct {
 	Width float32 // 0 = 150
 	Align fyne.TextAlign
 	Kind  tabelle.Kind
+	// Fill widens the column to the table's right edge, never below
+	// Width: for a long free text (a note) after short codes. The columns
+	// after it, if any, are reached by scrolling sideways. One column at
+	// most.
+	Fill bool
 }
 
 // ExportFunc writes the rows matching f to the file at path. It runs off
@@ -70,6 +76,11 @@ type SearchPanel struct {
 	OnOpen func(row []string)
 	// OnSelect is called with a copy of the row selected.
 	OnSelect func(row []string)
+	// OnResults is told how many rows the table holds whenever a search
+	// (or Reload) changes them: 0 when one starts (the selection is
+	// cleared), then the count it found (nothing more if it fails).
+	// Actions on the results or on the selection follow it.
+	OnResults func(total int)
 	// ChooseFile asks where to save an export and calls chosen with the
 	// path (not at all if the clerk gives up). Tests replace it.
 	ChooseFile func(suggested string, chosen func(path string))
@@ -227,6 +238,7 @@ func (p *SearchPanel) run(f Filter) {
 	p.Table.ScrollToTop()
 	p.Table.Refresh()
 	p.setStatus(lang.L("Ricerca in corso…"), widget.MediumImportance)
+	p.results()
 	p.jobs.add()
 	go func() {
 		n, err := p.cfg.Source.Count(ctx, f)
@@ -243,8 +255,24 @@ func (p *SearchPanel) run(f Filter) {
 			p.Table.Refresh()
 			// ScrollTo also makes the table's scroller take the new height.
 			p.Table.ScrollTo(widget.TableCellID{})
+			p.results()
 		})
 	}()
+}
+
+func (p *SearchPanel) results() {
+	if p.OnResults != nil {
+		p.OnResults(p.total)
+	}
+}
+
+// LastFilter is the filter of the last search run (the rows shown), which
+// the fields may no longer match; false before the first search.
+func (p *SearchPanel) LastFilter() (Filter, bool) {
+	if !p.searched {
+		return nil, false
+	}
+	return maps.Clone(p.filter), true
 }
 
 // Cancel stops the search under way, if any (e.g. when its window closes).

@@ -38,13 +38,39 @@ func (p *SearchPanel) newTable() *resultTable {
 	}
 	t.ExtendBaseWidget(t)
 	for i, c := range p.cfg.Columns {
-		w := c.Width
-		if w <= 0 {
-			w = 150
-		}
-		t.SetColumnWidth(i, w)
+		t.SetColumnWidth(i, columnWidth(c))
 	}
 	return t
+}
+
+func columnWidth(c Column) float32 {
+	if c.Width <= 0 {
+		return 150
+	}
+	return c.Width
+}
+
+// Resize gives the Fill column, if any, the width up to the table's edge.
+func (t *resultTable) Resize(s fyne.Size) {
+	t.p.fitColumns(s.Width)
+	t.Table.Resize(s)
+}
+
+// fitColumns sets the Fill column's width for a table wide pixels wide:
+// from where the columns before it end to the table's right edge, less a
+// gap for the vertical scroll bar.
+func (p *SearchPanel) fitColumns(wide float32) {
+	gap := theme.Padding()
+	x := float32(0)
+	for i, c := range p.cfg.Columns {
+		if c.Fill {
+			if wide > 0 {
+				p.table.SetColumnWidth(i, max(columnWidth(c), wide-x-gap))
+			}
+			return
+		}
+		x += columnWidth(c) + gap
+	}
 }
 
 // Tapped on the gaps between cells only takes the focus.

@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -327,5 +328,53 @@ func TestSearchPanelSidewaysKeysKeepTheRows(t *testing.T) {
 	p.table.TypedKey(&fyne.KeyEvent{Name: fyne.KeyLeft})
 	if p.offset().X != before.X || !p.rowVisible(500) {
 		t.Fatalf("Left: offset %v", p.offset())
+	}
+}
+
+// A Fill column reaches the table's right edge as the window grows and
+// shrinks, never narrower than its width; the columns after it follow.
+func TestSearchPanelFillColumn(t *testing.T) {
+	cols := []Column{{Title: "Codice", Width: 100}, {Title: "Nota", Width: 150, Fill: true}, {Title: "Importo", Width: 80}}
+	p, w := newTestPanel(t, &fakeSource{n: 3}, SearchConfig{Columns: cols})
+	test.Tap(p.Elenca)
+	p.Wait()
+	gap := theme.Padding()
+	for _, larga := range []float32{900, 1200, 400} {
+		w.Resize(fyne.NewSize(larga, 400))
+		c := p.CellAt(0, 1)
+		if c == nil {
+			t.Fatalf("%v: the note cell is not on screen", larga)
+		}
+		want := max(150, p.Table.Size().Width-100-2*gap)
+		if got := c.Size().Width; got != want {
+			t.Errorf("window %v, table %v: note column %v wide, want %v", larga, p.Table.Size().Width, got, want)
+		}
+	}
+}
+
+// OnResults follows the rows: 0 as a search starts (nothing selected),
+// then its count; LastFilter is what the rows shown were searched with,
+// whatever the fields say since.
+func TestSearchPanelOnResults(t *testing.T) {
+	src := &fakeSource{n: 7}
+	p, _ := newTestPanel(t, src, SearchConfig{})
+	if _, ok := p.LastFilter(); ok {
+		t.Fatal("a filter before any search")
+	}
+	var visti []int
+	p.OnResults = func(n int) { visti = append(visti, n) }
+	p.Entries["cognome"].SetText("Rossi")
+	test.Tap(p.Elenca)
+	p.Wait()
+	p.SelectRow(2)
+	src.n = 0
+	p.Reload()
+	p.Wait()
+	if !slices.Equal(visti, []int{0, 7, 0, 0}) || p.SelectedIndex() != -1 {
+		t.Fatalf("told %v, selected %d", visti, p.SelectedIndex())
+	}
+	p.Entries["cognome"].SetText("Bianchi")
+	if f, ok := p.LastFilter(); !ok || f["cognome"] != "Rossi" {
+		t.Fatalf("last filter %v", f)
 	}
 }
