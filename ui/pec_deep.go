@@ -189,7 +189,8 @@ func (u *UI) caselleDeep(ctx context.Context, op operatori.Operatore, arg string
 // scrolled to it; nuovo-errore: saved incomplete), documenti, carica,
 // agenti (a mailbox whose agent is requested), agenti-associazione (an
 // ATTIVA one with its agent), agenti-elimina (the SI/NO of the removal),
-// pacchetti, pacchetti-rimuovi, esporta.
+// pacchetti, pacchetti-rimuovi, esporta, cessa (the SI/NO of «Cessa» on an
+// ATTIVA one).
 func pecCaselleDeep(u *UI, arg string) {
 	s := u.pecCaselle
 	if s == nil {
@@ -249,6 +250,8 @@ func (u *UI) azioneCaselleDeep(s *pecCaselleScreen, arg string) {
 		}
 	case "esporta":
 		premi(s.Esporta)
+	case "cessa":
+		premi(s.Cessa)
 	}
 }
 
