@@ -229,17 +229,38 @@ func (db *DB) Riepilogo(ctx context.Context, amb Ambito) (RiepilogoRegistro, err
 	if err != nil {
 		return r, err
 	}
+	r.OutboxPendenti, err = db.ContaOutboxAmbito(ctx, amb, "PENDING")
+	return r, err
+}
+
+// ContaOutboxAmbito counts the outbox rows in stato of the records in the
+// scope: all of them for the reseller, an assistant's own (owners,
+// addresses, companies, mailboxes and their documents) for an assistant.
+func (db *DB) ContaOutboxAmbito(ctx context.Context, amb Ambito, stato string) (int, error) {
+	var n int
 	if amb.Rivenditore() {
-		err = db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE stato = 'PENDING'`).Scan(&r.OutboxPendenti)
-		return r, err
+		err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE stato = ?`, stato).Scan(&n)
+		return n, err
 	}
-	// An assistant counts only the changes of their own records.
-	err = db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox o WHERE o.stato = 'PENDING' AND (
+	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox o WHERE o.stato = ?2 AND (
 		(o.entita = 'titolare' AND o.entita_id IN (SELECT CAST(id AS TEXT) FROM titolari WHERE assistente_id = ?1)) OR
 		(o.entita = 'indirizzo' AND o.entita_id IN (SELECT CAST(id AS TEXT) FROM indirizzi WHERE assistente_id = ?1)) OR
 		(o.entita = 'attivita' AND o.entita_id IN (SELECT CAST(id AS TEXT) FROM attivita WHERE assistente_id = ?1)) OR
 		(o.entita = 'casella' AND o.entita_id IN (SELECT CAST(id AS TEXT) FROM caselle WHERE assistente_id = ?1)) OR
 		(o.entita = 'documento' AND o.entita_id IN (SELECT CAST(d.id AS TEXT) FROM documenti d
-			JOIN caselle c ON c.id = d.casella_id WHERE c.assistente_id = ?1)))`, amb.AssistenteID).Scan(&r.OutboxPendenti)
-	return r, err
+			JOIN caselle c ON c.id = d.casella_id WHERE c.assistente_id = ?1)))`, amb.AssistenteID, stato).Scan(&n)
+	return n, err
+}
+
+// ContaConflittiApertiAmbito counts the open conflicts on the records in
+// the scope (conflicts are about owners and mailboxes).
+func (db *DB) ContaConflittiApertiAmbito(ctx context.Context, amb Ambito) (int, error) {
+	if amb.Rivenditore() {
+		return db.ContaConflittiAperti(ctx)
+	}
+	var n int
+	err := db.r.QueryRowContext(ctx, `SELECT COUNT(*) FROM registro_conflitti WHERE stato = 'APERTO' AND (
+		(entita = 'titolare' AND id_locale IN (SELECT id FROM titolari WHERE assistente_id = ?1)) OR
+		(entita = 'casella' AND id_locale IN (SELECT id FROM caselle WHERE assistente_id = ?1)))`, amb.AssistenteID).Scan(&n)
+	return n, err
 }

@@ -237,7 +237,7 @@ func (u *UI) statoPEC(ctx context.Context) string {
 	if _, ok, err := u.Core.ProviderAdapter(ctx); err != nil || !ok {
 		return ""
 	}
-	st, err := u.Core.Registro.StatoSync(ctx)
+	st, err := u.Core.Registro.StatoSyncDi(ctx, u.Core.Operatore())
 	if err != nil {
 		return ""
 	}

@@ -108,6 +108,31 @@ func (s *Service) StatoSync(ctx context.Context) (StatoSync, error) {
 	return out, err
 }
 
+// StatoSyncDi is StatoSync as op may see it: an assistant counts only the
+// pending changes and open conflicts of their own records.
+func (s *Service) StatoSyncDi(ctx context.Context, op operatori.Operatore) (StatoSync, error) {
+	acc, err := s.Accesso(ctx, op)
+	if err != nil {
+		return StatoSync{}, err
+	}
+	if acc.Rivenditore() {
+		return s.StatoSync(ctx)
+	}
+	st, err := s.DB.RegistroSync(ctx)
+	if err != nil {
+		return StatoSync{}, err
+	}
+	out := StatoSync{Online: st.Online, UltimoOK: st.UltimoOK, UltimoErrore: st.UltimoErrore}
+	if out.Pendenti, err = s.DB.ContaOutboxAmbito(ctx, acc.Ambito, "PENDING"); err != nil {
+		return out, err
+	}
+	if out.Fallite, err = s.DB.ContaOutboxAmbito(ctx, acc.Ambito, "FAILED"); err != nil {
+		return out, err
+	}
+	out.Conflitti, err = s.DB.ContaConflittiApertiAmbito(ctx, acc.Ambito)
+	return out, err
+}
+
 // syncMu keeps two rounds of this process from working the outbox at once.
 var syncMu sync.Mutex
 
