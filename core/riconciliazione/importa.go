@@ -357,10 +357,7 @@ func importaDovuti(ctx context.Context, tx *store.Tx, id int64, r io.Reader, es 
 	te, err := ricevute.LeggiDovuti(r, func(d ricevute.Dovuto) error {
 		rd := store.RicDovuto{IUD: d.IUD, IUV: d.IUV, Importo: d.Importo, TipoDovuto: d.TipoDovuto, CF: d.Pagatore.Codice,
 			Anagrafica: d.Pagatore.Nome, Causale: d.Causale, Scadenza: giorno(d.DataScadenza), Fonte: "CSV"}
-		if len(d.Bilancio) > 0 {
-			b := d.Bilancio[0]
-			rd.Ufficio, rd.Capitolo, rd.Accertamento = b.Ufficio, b.Capitolo, b.Accertamento
-		}
+		imputa(&rd, d.Bilancio)
 		es.Importo += d.Importo
 		lotto = append(lotto, rd)
 		if len(lotto) == batch {
@@ -377,6 +374,15 @@ func importaDovuti(ctx context.Context, tx *store.Tx, id int64, r io.Reader, es 
 	es.Formato, es.Righe = "Dovuti MyPay "+te.Versione, te.Righe
 	es.Descrizione = fmt.Sprintf("%d dovuti per %s euro", te.Righe, tracciato.EuroIT(es.Importo))
 	return nil
+}
+
+// imputa gives the debt record the office, chapter and assessment of its
+// first budget line, where the statistics and the assessments look.
+func imputa(d *store.RicDovuto, bilancio []ricevute.VoceBilancio) {
+	if len(bilancio) > 0 {
+		b := bilancio[0]
+		d.Ufficio, d.Capitolo, d.Accertamento = b.Ufficio, b.Capitolo, b.Accertamento
+	}
 }
 
 func importaPagati(ctx context.Context, tx *store.Tx, id int64, r io.Reader, es *Esito, t *Toccate) error {
@@ -397,10 +403,7 @@ func importaPagati(ctx context.Context, tx *store.Tx, id int64, r io.Reader, es 
 		if p.IUD != "" {
 			d := store.RicDovuto{IUD: p.IUD, IUV: p.IUV, Importo: p.Importo, TipoDovuto: p.TipoDovuto, CF: p.Pagatore.Codice,
 				Anagrafica: p.Pagatore.Nome, Causale: p.Causale, Fonte: "CSV"}
-			if len(p.Bilancio) > 0 {
-				b := p.Bilancio[0]
-				d.Ufficio, d.Capitolo, d.Accertamento = b.Ufficio, b.Capitolo, b.Accertamento
-			}
+			imputa(&d, p.Bilancio)
 			dovuti = append(dovuti, d)
 		}
 		es.Importo += p.Importo
