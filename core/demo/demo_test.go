@@ -174,8 +174,22 @@ func TestDemoRegistro(t *testing.T) {
 		t.Fatalf("%d mailboxes %v", len(tutte), err)
 	}
 	perID := map[int64]store.Casella{}
+	contratti := 0
 	for _, c := range tutte {
 		perID[c.ID] = c
+		docs, err := a.Registro.Documenti(ctx, riv, c.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, d := range docs {
+			if d.Tipo != store.DocContratto || c.Stato == store.CasellaInAttesa {
+				t.Errorf("%s (%s): document %s %q", c.Indirizzo, c.Stato, d.Tipo, d.Nome)
+			}
+			contratti++
+		}
+	}
+	if contratti < 10 {
+		t.Errorf("%d signed contracts among the mailboxes, want a good number to show «Gestione documentazione»", contratti)
 	}
 	for _, as := range assistentiDemo {
 		op, err := a.Operatori.Login(ctx, as.username, Password)

@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"strings"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/sportello/sportello/core"
 	"github.com/sportello/sportello/core/anagrafe"
+	"github.com/sportello/sportello/core/lettere"
 	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/registro"
 	"github.com/sportello/sportello/core/sandbox"
@@ -319,7 +321,7 @@ func seedRegistro(ctx context.Context, a *core.App, admin operatori.Operatore) e
 	for i := range usate {
 		usate[i] = make([]int, len(pacchetti[i]))
 	}
-	for _, c := range piano {
+	for k, c := range piano {
 		if c.stato != store.CasellaInAttesa && c.stato != store.CasellaAttiva {
 			continue
 		}
@@ -348,6 +350,11 @@ func seedRegistro(ctx context.Context, a *core.App, admin operatori.Operatore) e
 		if err := r.Attiva(ctx, admin, id, time.Time{}); err != nil {
 			return err
 		}
+		if k%3 == 0 { // a third of them, spread over the accounts
+			if err := caricaContratto(ctx, r, op, id, c, td); err != nil {
+				return err
+			}
+		}
 		if !c.pacchetto {
 			continue
 		}
@@ -362,6 +369,35 @@ func seedRegistro(ctx context.Context, a *core.App, admin operatori.Operatore) e
 		}
 	}
 	return nil
+}
+
+// caricaContratto attaches to a mailbox its activation contract, signed by
+// the owner, as the reseller scans and uploads it.
+func caricaContratto(ctx context.Context, r *registro.Service, op operatori.Operatore, id int64, c casellaDemo, td titolareDemo) error {
+	indirizzo := c.nome + "@" + c.dominio
+	nome := td.t.Nome + " " + td.t.Cognome
+	if td.attivita.RagioneSociale != "" {
+		nome = td.attivita.RagioneSociale + " — " + nome
+	}
+	var b bytes.Buffer
+	err := lettere.StampaLettera(&b, lettere.Lettera{
+		Ente: lettere.Ente{Nome: "Vimercate Servizi S.r.l.", Settore: "Servizio di posta elettronica certificata",
+			Indirizzo: "Piazza Marconi 7, 20871 Vimercate (MB)", PEC: "amministrazione@pec.vimercate-servizi.it", Luogo: "Vimercate"},
+		Destinatario: lettere.Destinatario{Nome: nome, Indirizzo: td.indirizzo.Via + " " + td.indirizzo.Civico,
+			CAP: td.indirizzo.CAP, Comune: td.indirizzo.Comune, Provincia: td.indirizzo.Provincia, PEC: indirizzo},
+		Oggetto: "Contratto di attivazione della casella di posta elettronica certificata " + indirizzo,
+		Testo: "Il titolare chiede l'attivazione della casella " + indirizzo + " e accetta le condizioni del servizio:\n" +
+			"- durata del servizio e rinnovo secondo il pacchetto sottoscritto;\n" +
+			"- conservazione dei log dei messaggi per trenta mesi, come previsto dal DPR 68/2005;\n" +
+			"- trattamento dei dati personali secondo il Regolamento (UE) 2016/679.\n" +
+			"Codice fiscale del titolare: " + td.t.CodiceFiscale + ".",
+		Firma: "Per accettazione, il titolare\n" + td.t.Nome + " " + td.t.Cognome + " (firmato digitalmente)",
+	})
+	if err != nil {
+		return err
+	}
+	_, err = r.CaricaDocumento(ctx, op, id, store.DocContratto, "contratto-"+c.nome+".pdf", b.Bytes())
+	return err
 }
 
 var zonaDemo = func() *time.Location {
