@@ -234,7 +234,7 @@ func pecTitolariView(u *UI) fyne.CanvasObject {
 	bottom := container.NewHSplit(container.NewPadded(left), s.Schede)
 	bottom.Offset = 0.42
 	split := container.NewVSplit(s.Panel, bottom)
-	split.Offset = 0.5
+	split.Offset = 0.45
 	return split
 }
 

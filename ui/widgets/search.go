@@ -161,7 +161,8 @@ func (p *SearchPanel) CreateRenderer() fyne.WidgetRenderer {
 	return widget.NewSimpleRenderer(container.NewBorder(top, bottom, nil, nil, p.table))
 }
 
-// filterForm puts the filters in one form, or two side by side when many.
+// filterForm puts the filters in one form, or two side by side from three
+// on, so that the list keeps the height.
 func (p *SearchPanel) filterForm() fyne.CanvasObject {
 	form := func(ins []*input) *fyne.Container {
 		c := container.New(layout.NewFormLayout())
@@ -171,7 +172,7 @@ func (p *SearchPanel) filterForm() fyne.CanvasObject {
 		}
 		return c
 	}
-	if len(p.list) <= 3 {
+	if len(p.list) <= 2 {
 		return form(p.list)
 	}
 	half := (len(p.list) + 1) / 2
