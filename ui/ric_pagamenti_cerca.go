@@ -281,9 +281,13 @@ func riconciliazioneSportello(q []avvisi.Quadratura) string {
 		righe = append(righe, lang.L("Rendicontazione: flusso {{.IUF}}, regolato il {{.Data}}",
 			map[string]any{"IUF": r.IUF, "Data": dataRic(r.DataRegolamento)}))
 	}
-	if r.Movimento != "" {
+	switch {
+	case r.Movimento != "":
 		righe = append(righe, lang.L("Tesoreria: bolletta {{.Bolletta}}, valuta {{.Data}}, {{.Importo}} €",
 			map[string]any{"Bolletta": r.Bolletta, "Data": dataRic(r.DataValuta), "Importo": pagopa.FormattaImporto(r.ImportoMovimento)}))
+	case r.IUF != "":
+		// Why the label stops short of TES, in the clerk's words.
+		righe = append(righe, lang.L("Tesoreria: l'accredito del flusso non è ancora nel giornale di cassa importato"))
 	}
 	if len(q) > 1 {
 		altre := make([]string, 0, len(q)-1)

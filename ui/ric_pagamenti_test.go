@@ -275,3 +275,19 @@ func TestCercaAvvisoWindow(t *testing.T) {
 		t.Fatalf("the flag of another search still shown: %q", s.Segnalazione.Text)
 	}
 }
+
+// The front desk says which side a payment still lacks: a flow reported
+// but not yet credited is told as such; a credited one names its bolletta.
+func TestRiconciliazioneSportelloTesoreria(t *testing.T) {
+	c, _ := riconciliazione.ClasseDi("IUD_RT_IUF")
+	q := avvisi.Quadratura{Classe: c, RicRigaClasse: store.RicRigaClasse{Chiave: "01000000000003376", IUF: "2026-12-02BCITITMMXXX-0003",
+		DataRegolamento: "2026-12-02", DataEsito: "2026-12-01", Pagatore: "Giulia Brambilla", ImportoRT: 9500}}
+	if got := riconciliazioneSportello([]avvisi.Quadratura{q}); !strings.Contains(got, "flusso 2026-12-02BCITITMMXXX-0003") ||
+		!strings.Contains(got, "l'accredito del flusso non è ancora nel giornale di cassa") {
+		t.Fatalf("not credited:\n%s", got)
+	}
+	q.Movimento, q.Bolletta, q.DataValuta, q.ImportoMovimento = "2026/7759", "7759", "2026-12-02", 108000
+	if got := riconciliazioneSportello([]avvisi.Quadratura{q}); !strings.Contains(got, "bolletta 7759") || strings.Contains(got, "non è ancora") {
+		t.Fatalf("credited:\n%s", got)
+	}
+}
