@@ -35,6 +35,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sportello/sportello/core"
+	"github.com/sportello/sportello/core/operatori"
 	"github.com/sportello/sportello/core/registro"
 	"github.com/sportello/sportello/store"
 )
@@ -58,13 +60,43 @@ func init() {
 			desc + "dallo standard input, mai dagli argomenti" +
 			cmd + "pec sincronizza" +
 			desc + "un giro di sincronizzazione con il gestore: invia le modifiche in coda, riceve attivazioni e modifiche;" +
-			desc + "esce con 1 se il gestore non è raggiungibile o restano conflitti aperti",
+			desc + "esce con 1 se il gestore non è raggiungibile o restano conflitti aperti" +
+			cmd + "pec sospendi|riattiva|cessa CASELLA" +
+			desc + "sospende una casella ATTIVA, riattiva una SOSPESA, cessa per sempre una ATTIVA o SOSPESA;" +
+			desc + "il gestore la applica alla prossima sincronizzazione",
 		run: runPEC,
 	})
 }
 
 var runPEC = sottocomandi("pec", sottocomando{"esporta", pecEsporta}, sottocomando{"importa", pecImporta},
-	sottocomando{"configura", pecConfigura}, sottocomando{"sincronizza", pecSincronizza})
+	sottocomando{"configura", pecConfigura}, sottocomando{"sincronizza", pecSincronizza},
+	sottocomando{"sospendi", pecStato("sospendi", "sospesa", (*registro.Service).Sospendi)},
+	sottocomando{"riattiva", pecStato("riattiva", "riattivata", (*registro.Service).Riattiva)},
+	sottocomando{"cessa", pecStato("cessa", "cessata", (*registro.Service).Cessa)})
+
+// pecStato changes the state of the mailbox named by its address, as the
+// window's Sospendi, Riattiva and Cessa do.
+func pecStato(nome, fatto string, cambia func(*registro.Service, context.Context, operatori.Operatore, int64) error) runFunc {
+	comando := "pec " + nome
+	return func(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
+		return conOperatore(ctx, g, comando, args, stderr, "CASELLA", func(a *core.App, by operatori.Operatore, pos []string) error {
+			indirizzo := strings.ToLower(strings.TrimSpace(pos[0]))
+			_, list, err := a.Registro.CercaCaselle(ctx, by, store.FiltroCaselle{Casella: indirizzo}, 0, 100)
+			if err != nil {
+				return domain(comando, err)
+			}
+			i := slices.IndexFunc(list, func(c store.Casella) bool { return strings.EqualFold(c.Indirizzo, indirizzo) })
+			if i < 0 {
+				return exitError{code: 1, msg: fmt.Sprintf("%s: casella %s non trovata", comando, indirizzo)}
+			}
+			if err := cambia(a.Registro, ctx, by, list[i].ID); err != nil {
+				return domain(comando, err)
+			}
+			fmt.Fprintf(stdout, "casella %s %s: il gestore la aggiorna alla prossima sincronizzazione\n", list[i].Indirizzo, fatto)
+			return nil
+		})
+	}
+}
 
 func pecEsporta(ctx context.Context, g globals, args []string, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("pec esporta", flag.ContinueOnError)

@@ -152,3 +152,50 @@ func TestPECDemoSincronizza(t *testing.T) {
 		t.Fatalf("after the rounds: %s", stderr)
 	}
 }
+
+// pec sospendi, riattiva and cessa change a mailbox's state by its address,
+// as the window's buttons do, and refuse what the state does not allow.
+func TestPECStatoCasella(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"XDG_DATA_HOME": dir, "XDG_CONFIG_HOME": dir}
+	elenco := func(stato string) string {
+		t.Helper()
+		out := filepath.Join(dir, stato+".csv")
+		if code, _, stderr := runCLI(t, env, "--demo", "pec", "esporta", "--stato", stato, "--out", out); code != 0 {
+			t.Fatalf("esporta %s: exit %d %s", stato, code, stderr)
+		}
+		b, err := os.ReadFile(out)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	righe := strings.Split(strings.TrimSpace(elenco("ATTIVA")), "\n")
+	if len(righe) < 2 {
+		t.Fatalf("no ATTIVA mailbox in the demo:\n%s", righe)
+	}
+	casella := strings.Split(righe[1], ";")[0]
+	for _, c := range []struct {
+		sub, stato, esce string
+		code           int
+	}{
+		{"sospendi", "SOSPESA", "casella " + casella + " sospesa", 0},
+		{"riattiva", "ATTIVA", "casella " + casella + " riattivata", 0},
+		{"cessa", "CESSATA", "casella " + casella + " cessata", 0},
+		{"riattiva", "CESSATA", "la casella è CESSATA", 1},
+	} {
+		code, stdout, stderr := runCLI(t, env, "--demo", "pec", c.sub, strings.ToUpper(casella))
+		if code != c.code || !strings.Contains(stdout+stderr, c.esce) {
+			t.Fatalf("pec %s: exit %d %q %q, want %d %q", c.sub, code, stdout, stderr, c.code, c.esce)
+		}
+		if !strings.Contains(elenco(c.stato), casella+";") {
+			t.Fatalf("after pec %s %s is not %s", c.sub, casella, c.stato)
+		}
+	}
+	if code, _, stderr := runCLI(t, env, "--demo", "pec", "sospendi", "nessuna@pec.example.it"); code != 1 || !strings.Contains(stderr, "non trovata") {
+		t.Fatalf("unknown mailbox: exit %d %s", code, stderr)
+	}
+	if code, _, stderr := runCLI(t, env, "--demo", "pec", "cessa"); code != 2 || !strings.Contains(stderr, "CASELLA") {
+		t.Fatalf("no mailbox: exit %d %s", code, stderr)
+	}
+}
