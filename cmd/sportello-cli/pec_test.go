@@ -177,7 +177,7 @@ func TestPECStatoCasella(t *testing.T) {
 	casella := strings.Split(righe[1], ";")[0]
 	for _, c := range []struct {
 		sub, stato, esce string
-		code           int
+		code             int
 	}{
 		{"sospendi", "SOSPESA", "casella " + casella + " sospesa", 0},
 		{"riattiva", "ATTIVA", "casella " + casella + " riattivata", 0},
